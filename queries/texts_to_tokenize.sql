@@ -1,0 +1,27 @@
+-- Distinct (text, encoding) pairs that some request needs counted and that are not counted yet.
+with request_encodings as (
+    select requests.request_id, requests.user_message_hash, model_encodings.encoding
+    from requests
+    inner join model_encodings using (model)
+),
+
+needed as (
+    select distinct segments.text_hash, request_encodings.encoding
+    from segments
+    inner join request_encodings using (request_id)
+    union
+    select distinct user_message_hash as text_hash, encoding
+    from request_encodings
+    where user_message_hash is not null
+),
+
+missing as (
+    select needed.text_hash, needed.encoding
+    from needed
+    anti join text_tokens using (text_hash, encoding)
+)
+
+select missing.encoding, missing.text_hash, texts.text
+from missing
+inner join texts using (text_hash)
+order by missing.encoding

@@ -1,0 +1,40 @@
+-- repeated_system_prompt: the same system prompt (same model) was sent earlier, by any
+-- request, within $cache_window_seconds, and is at least $min_cacheable_tokens long, yet was
+-- billed uncached. Waste = its uncached tokens (cached tokens count against the prefix first).
+insert into request_waste
+with wasted_whole as (
+    -- duplicate and failed requests are wasted whole already: no second category
+    select request_id from request_waste where category in ('duplicate_request', 'failed_request')
+),
+
+system_prompts as (
+    select
+        request_id,
+        md5(string_agg(text_hash::varchar, ',' order by ordinal)) as prompt_hash,
+        sum(tokens) as tokens,
+        sum(uncached_tokens) as uncached_tokens,
+        sum(uncached_cost_usd) as uncached_cost_usd
+    from segment_billing
+    where kind = 'system'
+    group by request_id
+),
+
+sent as (
+    select
+        system_prompts.*,
+        requests.ts,
+        lag(requests.ts) over (
+            partition by requests.model, system_prompts.prompt_hash
+            order by requests.ts, requests.request_id
+        ) as previous_ts
+    from system_prompts
+    inner join requests using (request_id)
+)
+
+select request_id, 'repeated_system_prompt' as category, uncached_tokens as tokens, uncached_cost_usd as cost_usd
+from sent
+anti join wasted_whole using (request_id)
+where previous_ts is not null
+  and ts - previous_ts <= to_seconds($cache_window_seconds)
+  and tokens >= $min_cacheable_tokens
+  and uncached_tokens > 0

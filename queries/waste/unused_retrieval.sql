@@ -1,0 +1,18 @@
+-- unused_retrieval: the tokens of chunks the answer did not use (chunk_usage, decided in
+-- workers by citation or shared 4-grams), at the rate they were billed.
+insert into request_waste
+with wasted_whole as (
+    -- duplicate and failed requests are wasted whole already: no second category
+    select request_id from request_waste where category in ('duplicate_request', 'failed_request')
+)
+
+select
+    segment_billing.request_id,
+    'unused_retrieval' as category,
+    sum(segment_billing.tokens) as tokens,
+    sum(segment_billing.cost_usd) as cost_usd
+from segment_billing
+inner join chunk_usage using (request_id, ordinal)
+anti join wasted_whole using (request_id)
+where segment_billing.kind = 'retrieval' and not chunk_usage.used
+group by segment_billing.request_id

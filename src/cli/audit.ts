@@ -1,0 +1,69 @@
+// `tokenaudit audit <inputs...>`: parse flags, run the pipeline, write the outputs, set the exit code.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadAuditConfig } from '../config/audit.js';
+import { runAudit } from '../audit.js';
+import { FORMAT_NAMES } from '../ingest/adapters/index.js';
+import { findLogFiles } from '../ingest/read.js';
+import { summaryJson, writeOutputs } from '../report/outputs.js';
+import { renderReport } from '../report/render.js';
+import { EXIT, UsageError } from './exit.js';
+
+export interface AuditFlags {
+  format: string;
+  config?: string;
+  db?: string;
+  out: string;
+  strict?: boolean;
+  json?: boolean;
+  threads?: string;
+  memoryLimit?: string;
+  quiet?: boolean;
+}
+
+function parseThreads(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads: expected a whole number ≥ 1, got ${JSON.stringify(value)}`);
+  return threads;
+}
+
+export async function auditCommand(inputs: string[], flags: AuditFlags): Promise<number> {
+  if (!FORMAT_NAMES.includes(flags.format)) {
+    throw new UsageError(`--format: unknown format ${JSON.stringify(flags.format)} (one of ${FORMAT_NAMES.join(', ')})`);
+  }
+  const threads = parseThreads(flags.threads);
+  const config = loadAuditConfig(flags.config);
+  const files = findLogFiles(inputs);
+  const log = (line: string) => {
+    if (!flags.quiet) process.stderr.write(`${line}\n`);
+  };
+  const run = await runAudit({
+    files,
+    config,
+    format: flags.format,
+    dbPath: flags.db,
+    threads,
+    memoryLimit: flags.memoryLimit,
+    onStage: (stage, detail) => log(`[${stage}] ${detail}`),
+  });
+  try {
+    const outDir = resolve(flags.out);
+    mkdirSync(outDir, { recursive: true });
+    await writeOutputs(run.db, run.summary, outDir);
+    const reportPath = join(outDir, 'report.html');
+    writeFileSync(reportPath, renderReport(run.summary));
+    const { input, totals } = run.summary;
+    log(`read ${input.rowsRead} rows: ${input.rowsLoaded} loaded, ${input.rowsAlreadyLoaded} already loaded, ${input.rowsQuarantined} quarantined`);
+    log(`${totals.requests} requests, $${totals.costUsd.toFixed(2)} spent`);
+    if (flags.json) process.stdout.write(summaryJson(run.summary));
+    else process.stdout.write(`${reportPath}\n`);
+    if (flags.strict && input.rowsQuarantined > 0) {
+      log(`--strict: ${input.rowsQuarantined} rows were quarantined`);
+      return EXIT.quarantined;
+    }
+    return EXIT.ok;
+  } finally {
+    run.db.close();
+  }
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// The tokenaudit command line: one subcommand per file in this folder.
+import { Command, CommanderError, Option } from 'commander';
+import { auditCommand, type AuditFlags } from './audit.js';
+import { EXIT, exitFor } from './exit.js';
+import { sampleCommand, type SampleFlags } from './sample.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander passes untyped action arguments
+function withExit<Args extends any[]>(action: (...args: Args) => Promise<number>) {
+  return async (...args: Args) => {
+    try {
+      process.exitCode = await action(...args);
+    } catch (error) {
+      const { code, message } = exitFor(error);
+      process.stderr.write(`${message}\n`);
+      process.exitCode = code;
+    }
+  };
+}
+
+const program = new Command()
+  .name('tokenaudit')
+  .description('Offline cost auditor for LLM traffic: recount tokens, find waste, price it, report.')
+  .exitOverride()
+  .showHelpAfterError();
+
+program
+  .command('audit')
+  .description('audit exported LLM request logs (files, folders, globs)')
+  .argument('<inputs...>', 'log files (.jsonl[.gz|.zst], .parquet), folders or globs')
+  .addOption(new Option('--format <name>', 'log format, or auto to sniff each record').default('auto'))
+  .option('--config <file>', 'audit config (YAML or JSON)')
+  .option('--db <file>', 'DuckDB database file to keep loaded requests across runs (default: in memory)')
+  .option('--out <dir>', 'output folder', 'reports')
+  .option('--strict', 'exit 4 when any row was quarantined')
+  .option('--json', 'also print summary.json to stdout')
+  .option('--threads <n>', 'worker threads and DuckDB threads (default: one per core)')
+  .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 4GB')
+  .option('--quiet', 'print nothing on stderr')
+  .action(withExit((inputs: string[], flags: AuditFlags) => auditCommand(inputs, flags)));
+
+program
+  .command('sample')
+  .description('write realistic sample logs with planted waste and its ground truth')
+  .requiredOption('--out <dir>', 'output folder')
+  .option('--requests <n>', 'number of requests', '2000')
+  .option('--seed <s>', 'random seed (same seed, same bytes)', '1')
+  .option('--profile <name>', 'default, or heavy for benchmarks', 'default')
+  .action(withExit((flags: SampleFlags) => sampleCommand(flags)));
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,172 @@
+// The canonical log format of DESIGN.md ("Canonical request"), one JSON object per line,
+// validated field by field; `fields:` in the config can point any field at another path.
+import { z } from 'zod';
+import { emptyUsage, type CanonicalRequest, type LoggedUsage } from '../canonical.js';
+import { canonicalRole, parseTimestampMs, readPath, toMessage } from '../fields.js';
+import type { AdapterContext, AdapterResult, LogAdapter, QuarantineReason } from './types.js';
+import { formatPath, showValue } from '../../config/issues.js';
+import { inferProvider } from '../../pricing/catalogue.js';
+
+const id = z.union([z.string(), z.number()]);
+const tokens = z.number().int().nonnegative().nullish();
+
+const usageSchema = z.looseObject({
+  input_tokens: tokens,
+  output_tokens: tokens,
+  cached_input_tokens: tokens,
+  cache_write_tokens: tokens,
+  cache_write_1h_tokens: tokens,
+  reasoning_tokens: tokens,
+});
+
+const messageSchema = z.looseObject({
+  role: z.string(),
+  content: z.union([z.string(), z.array(z.unknown()), z.null()]).optional(),
+  name: z.string().nullish(),
+  tool_calls: z.array(z.unknown()).nullish(),
+});
+
+const lineSchema = z.looseObject({
+  request_id: id.nullish(),
+  timestamp: z.union([z.string(), z.number()]),
+  feature: z.string().nullish(),
+  user_id: id.nullish(),
+  session_id: id.nullish(),
+  provider: z.string().nullish(),
+  model: z.string().min(1),
+  messages: z.array(messageSchema).nullish(),
+  retrieval: z.array(z.looseObject({ id, text: z.string() })).nullish(),
+  output: z.union([z.string(), z.array(z.string()), z.null()]).optional(),
+  finish_reason: z.string().nullish(),
+  usage: usageSchema.nullish(),
+  latency_ms: z.number().nonnegative().nullish(),
+  ttft_ms: z.number().nonnegative().nullish(),
+  status: z.enum(['ok', 'error']).nullish(),
+  params: z
+    .looseObject({
+      max_tokens: z.number().int().nonnegative().nullish(),
+      temperature: z.number().nullish(),
+      n: z.number().int().positive().nullish(),
+    })
+    .nullish(),
+  batch: z.boolean().nullish(),
+  cost_usd: z.number().nonnegative().nullish(),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+});
+
+type CanonicalLine = z.output<typeof lineSchema>;
+
+const USAGE_FIELDS = new Set(['input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens']);
+/** Fields read from `metadata.<name>` when the record has no top-level value. */
+const METADATA_FALLBACKS = ['feature', 'user_id', 'session_id'];
+
+/** Moves mapped values (config `fields:`) and metadata fallbacks to their canonical place. */
+function applyFieldPaths(record: Record<string, unknown>, fieldPaths: Record<string, string>): Record<string, unknown> {
+  const mapped: Record<string, unknown> = { ...record };
+  for (const name of METADATA_FALLBACKS) {
+    if (mapped[name] === undefined || mapped[name] === null) {
+      const fallback = readPath(record, `metadata.${name}`);
+      if (fallback !== undefined) mapped[name] = fallback;
+    }
+  }
+  for (const [field, path] of Object.entries(fieldPaths)) {
+    const value = readPath(record, path);
+    if (value === undefined) continue;
+    if (USAGE_FIELDS.has(field)) {
+      mapped.usage = { ...(typeof mapped.usage === 'object' && mapped.usage ? mapped.usage : {}), [field]: value };
+    } else {
+      mapped[field] = value;
+    }
+  }
+  return mapped;
+}
+
+function reasonFor(issue: z.core.$ZodIssue): QuarantineReason {
+  const input = 'input' in issue ? issue.input : undefined;
+  if (input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) return 'missing field';
+  if (issue.code === 'too_small' && typeof input === 'number' && input < 0 && issue.path.includes('usage')) {
+    return 'negative token count';
+  }
+  return 'invalid field';
+}
+
+function rejection(issue: z.core.$ZodIssue): AdapterResult {
+  const input = 'input' in issue ? issue.input : undefined;
+  const reason = reasonFor(issue);
+  const detail = reason === 'missing field' ? `${formatPath(issue.path)} is required` : `${formatPath(issue.path)}: ${issue.message.replace(/^Invalid input: /, '')}, got ${showValue(input)}`;
+  return { ok: false, reason, detail };
+}
+
+function usageFrom(line: CanonicalLine): LoggedUsage {
+  const usage = line.usage;
+  if (!usage) return emptyUsage();
+  return {
+    inputTokens: usage.input_tokens ?? null,
+    outputTokens: usage.output_tokens ?? null,
+    cachedInputTokens: usage.cached_input_tokens ?? null,
+    cacheWriteTokens: usage.cache_write_tokens ?? null,
+    cacheWrite1hTokens: usage.cache_write_1h_tokens ?? null,
+    reasoningTokens: usage.reasoning_tokens ?? null,
+  };
+}
+
+function outputFrom(output: CanonicalLine['output']): { text: string | null; choices: number } {
+  if (output === undefined || output === null) return { text: null, choices: 1 };
+  if (Array.isArray(output)) return { text: output.join('\n'), choices: Math.max(1, output.length) };
+  return { text: output, choices: 1 };
+}
+
+function toRequest(line: CanonicalLine, timestampMs: number, context: AdapterContext): AdapterResult {
+  const messages = [];
+  for (const [index, message] of (line.messages ?? []).entries()) {
+    const role = canonicalRole(message.role);
+    if (!role) return { ok: false, reason: 'invalid field', detail: `messages[${index}].role: unknown role ${showValue(message.role)}` };
+    messages.push(toMessage(role, message));
+  }
+  const usage = usageFrom(line);
+  const { text: output, choices } = outputFrom(line.output);
+  const { max_tokens, temperature, n, ...other } = line.params ?? {};
+  const request: CanonicalRequest = {
+    requestId: line.request_id === undefined || line.request_id === null ? context.rowHash : String(line.request_id),
+    timestampMs,
+    feature: line.feature || 'unknown',
+    userId: line.user_id === undefined || line.user_id === null ? null : String(line.user_id),
+    sessionId: line.session_id === undefined || line.session_id === null ? null : String(line.session_id),
+    provider: line.provider || inferProvider(line.model),
+    model: line.model,
+    messages: line.messages ? messages : null,
+    retrieval: (line.retrieval ?? []).map((chunk) => ({ id: String(chunk.id), text: chunk.text })),
+    output,
+    choiceCount: line.params?.n ?? choices,
+    finishReason: line.finish_reason ?? null,
+    usage,
+    latencyMs: line.latency_ms ?? null,
+    ttftMs: line.ttft_ms ?? null,
+    params: { maxTokens: max_tokens ?? null, temperature: temperature ?? null, n: n ?? null, other },
+    status: line.status ?? (line.finish_reason === 'error' ? 'error' : 'ok'),
+    batch: line.batch ?? false,
+    loggedCostUsd: line.cost_usd ?? null,
+  };
+  return { ok: true, request };
+}
+
+export const canonicalAdapter: LogAdapter = {
+  format: 'canonical',
+  detect(record) {
+    // Lenient on purpose: a canonical row missing its model should be quarantined as such.
+    return ('messages' in record || 'usage' in record) && ('model' in record || 'timestamp' in record);
+  },
+  toCanonical(record, context) {
+    const parsed = lineSchema.safeParse(applyFieldPaths(record, context.fieldPaths), { reportInput: true });
+    if (!parsed.success) return rejection(parsed.error.issues[0]!);
+    const line = parsed.data;
+    if (!line.messages && !line.usage) {
+      return { ok: false, reason: 'missing field', detail: 'messages or usage is required' };
+    }
+    const timestampMs = parseTimestampMs(line.timestamp);
+    if (timestampMs === null) {
+      return { ok: false, reason: 'invalid timestamp', detail: `timestamp: cannot read ${showValue(line.timestamp)} as ISO 8601 or epoch seconds/ms` };
+    }
+    return toRequest(line, timestampMs, context);
+  },
+};

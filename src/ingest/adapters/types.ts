@@ -1,0 +1,32 @@
+// The contract every log format adapter implements: recognize a record, map it to a
+// canonical request or say precisely why not.
+import type { CanonicalRequest } from '../canonical.js';
+
+export interface AdapterContext {
+  /** Canonical field → dot path in the source record (the config's `fields:`). */
+  fieldPaths: Record<string, string>;
+  /** Stable hash of the raw row, used as request_id when the log has none. */
+  rowHash: string;
+}
+
+export type AdapterResult =
+  | { ok: true; request: CanonicalRequest }
+  | { ok: false; reason: QuarantineReason; detail: string };
+
+export interface LogAdapter {
+  readonly format: string;
+  /** True when a parsed record looks like this format (used by --format auto). */
+  detect(record: Record<string, unknown>): boolean;
+  toCanonical(record: Record<string, unknown>, context: AdapterContext): AdapterResult;
+}
+
+/** Stable quarantine reasons: the keys of summary.json `input.quarantineByReason`. */
+export type QuarantineReason =
+  | 'invalid json'
+  | 'not an object'
+  | 'record too large'
+  | 'missing field'
+  | 'invalid field'
+  | 'negative token count'
+  | 'invalid timestamp'
+  | 'unrecognized format';

@@ -1,0 +1,126 @@
+// Finds the log files behind the user's paths (files, folders, globs) and streams their
+// lines in batches, decompressing .gz and .zst on the way.
+import { createReadStream, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import fg from 'fast-glob';
+import { Decompress } from 'fzstd';
+
+export type FileKind = 'jsonl' | 'parquet';
+
+export interface LogFile {
+  path: string;
+  kind: FileKind;
+}
+
+export class InputError extends Error {}
+
+const JSONL = /\.(jsonl|ndjson|json|log)(\.gz|\.zst|\.zstd)?$/i;
+const PARQUET = /\.parquet$/i;
+
+function kindOf(path: string): FileKind | undefined {
+  if (PARQUET.test(path)) return 'parquet';
+  if (JSONL.test(path)) return 'jsonl';
+  return undefined;
+}
+
+/**
+ * Expands inputs into log files, in a stable order. A path that names nothing readable,
+ * or a glob or folder with no log files in it, is an error naming it.
+ */
+export function findLogFiles(inputs: string[]): LogFile[] {
+  // A file named twice is read twice: its second sighting counts as already loaded.
+  const found: LogFile[] = [];
+  const add = (path: string) => {
+    const kind = kindOf(path);
+    if (kind) found.push({ path: resolve(path), kind });
+  };
+  for (const input of inputs) {
+    const before = found.length;
+    if (fg.isDynamicPattern(input)) {
+      fg.sync(input, { onlyFiles: true, dot: false }).sort().forEach(add);
+    } else {
+      let stats;
+      try {
+        stats = statSync(input);
+      } catch (error) {
+        throw new InputError(`${input}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      }
+      if (stats.isDirectory()) fg.sync('**/*', { cwd: input, absolute: true, onlyFiles: true }).sort().forEach(add);
+      else if (kindOf(input)) add(input);
+      else throw new InputError(`${input}: not a log file this tool reads (.jsonl, .json, .ndjson, optionally .gz/.zst, or .parquet)`);
+    }
+    if (found.length === before) {
+      throw new InputError(`${input}: no log files found (.jsonl, .json, .ndjson, optionally .gz/.zst, or .parquet)`);
+    }
+  }
+  return found;
+}
+
+/** A Transform stream around fzstd's streaming decompressor. */
+function zstdStream(): Transform {
+  let push: (chunk: Uint8Array) => void = () => {};
+  const decompressor = new Decompress((data) => push(data));
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      push = (data) => this.push(Buffer.from(data));
+      try {
+        decompressor.push(chunk);
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+    flush(callback: TransformCallback) {
+      push = (data) => this.push(Buffer.from(data));
+      try {
+        decompressor.push(new Uint8Array(0), true);
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+  });
+}
+
+function openDecompressed(path: string): Readable {
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (/\.gz$/i.test(path)) return raw.pipe(createGunzip());
+  if (/\.zstd?$/i.test(path)) return raw.pipe(zstdStream());
+  return raw;
+}
+
+export interface LineBatch {
+  firstLine: number;
+  text: string;
+}
+
+/**
+ * Yields whole lines joined by "\n", about `batchBytes` at a time, with the number of the
+ * first line. Invalid UTF-8 becomes U+FFFD (and such a line then fails as JSON, visibly).
+ */
+export async function* readLineBatches(path: string, batchBytes = 4 << 20): AsyncGenerator<LineBatch> {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let nextLine = 1;
+  for await (const chunk of openDecompressed(path)) {
+    carry += decoder.write(chunk as Buffer);
+    if (carry.length < batchBytes) continue;
+    const cut = carry.lastIndexOf('\n');
+    if (cut < 0) continue;
+    const text = carry.slice(0, cut);
+    carry = carry.slice(cut + 1);
+    yield { firstLine: nextLine, text };
+    nextLine += countNewlines(text) + 1;
+  }
+  carry += decoder.end();
+  if (carry !== '') yield { firstLine: nextLine, text: carry };
+}
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
+  return count;
+}

@@ -1,0 +1,84 @@
+// Cuts a canonical request into segments (DESIGN.md "Segments"): system, history, retrieval,
+// user, tool, output — in prompt order, the output last.
+import type { CanonicalRequest, RetrievalChunk } from './canonical.js';
+
+export type SegmentKind = 'system' | 'history' | 'retrieval' | 'user' | 'tool' | 'output';
+
+export interface Segment {
+  ordinal: number;
+  kind: SegmentKind;
+  role: string | null;
+  messageIndex: number | null;
+  chunkId: string | null;
+  text: string;
+}
+
+export function lastUserIndex(request: CanonicalRequest): number {
+  const messages = request.messages ?? [];
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === 'user') return i;
+  return -1;
+}
+
+/**
+ * The chunks of the last user message and the user text without them. Explicit chunks (the
+ * log's `retrieval` list) are cut out where their text appears verbatim; otherwise the
+ * extraction regex's `text` group is cut out and its wrapper (e.g. `<document id=…>`) stays.
+ */
+export function splitRetrieval(
+  userText: string,
+  explicit: RetrievalChunk[],
+  extract: RegExp | null,
+): { chunks: RetrievalChunk[]; userText: string } {
+  if (explicit.length > 0) {
+    let rest = userText;
+    for (const chunk of explicit) {
+      const at = chunk.text === '' ? -1 : rest.indexOf(chunk.text);
+      if (at >= 0) rest = rest.slice(0, at) + rest.slice(at + chunk.text.length);
+    }
+    return { chunks: explicit, userText: rest };
+  }
+  if (!extract) return { chunks: [], userText };
+  const chunks: RetrievalChunk[] = [];
+  let rest = '';
+  let from = 0;
+  for (const match of userText.matchAll(extract)) {
+    const text = match.groups?.text;
+    if (text === undefined || match.index === undefined) continue;
+    const textAt = match.index + match[0].indexOf(text);
+    chunks.push({ id: match.groups?.id ?? String(chunks.length + 1), text });
+    rest += userText.slice(from, textAt);
+    from = textAt + text.length;
+  }
+  return { chunks, userText: rest + userText.slice(from) };
+}
+
+/** Segment kind of a message, given where the last user message is. */
+function messageKind(role: string, index: number, lastUser: number): SegmentKind {
+  if (role === 'system') return 'system';
+  if (index < lastUser) return 'history';
+  if (index === lastUser) return 'user';
+  // After the last user message: the agent's own tool calls and their results.
+  return lastUser >= 0 ? 'tool' : role === 'tool' ? 'tool' : 'history';
+}
+
+export function segmentRequest(request: CanonicalRequest, extract: RegExp | null): Segment[] {
+  const segments: Segment[] = [];
+  const push = (kind: SegmentKind, role: string | null, messageIndex: number | null, chunkId: string | null, text: string) => {
+    if (text !== '') segments.push({ ordinal: segments.length, kind, role, messageIndex, chunkId, text });
+  };
+  const messages = request.messages ?? [];
+  const lastUser = lastUserIndex(request);
+  messages.forEach((message, index) => {
+    const kind = messageKind(message.role, index, lastUser);
+    if (kind !== 'user') return push(kind, message.role, index, null, message.text);
+    const { chunks, userText } = splitRetrieval(message.text, request.retrieval, extract);
+    for (const chunk of chunks) push('retrieval', message.role, index, chunk.id, chunk.text);
+    push('user', message.role, index, null, userText);
+  });
+  if (lastUser < 0) {
+    // No user message to hold them: explicit chunks still were part of the prompt.
+    for (const chunk of request.retrieval) push('retrieval', null, null, chunk.id, chunk.text);
+  }
+  if (request.output) push('output', null, null, null, request.output);
+  return segments;
+}

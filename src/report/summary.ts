@@ -1,0 +1,148 @@
+// Builds summary.json (DESIGN.md "Command line and outputs"): the numbers users' scripts read.
+// Field names are a contract: extend, never rename; bump SCHEMA_VERSION on change.
+import type { Database } from '../db.js';
+import type { LoadStats } from '../ingest/load.js';
+
+export const SCHEMA_VERSION = 1;
+
+export const WASTE_CATEGORIES = [
+  'duplicate_request',
+  'failed_request',
+  'repeated_system_prompt',
+  'history_overflow',
+  'unused_retrieval',
+  'verbose_output',
+] as const;
+export type WasteCategory = (typeof WASTE_CATEGORIES)[number];
+
+export interface CategoryWaste {
+  tokens: number;
+  costUsd: number;
+}
+
+export interface FeatureSummary {
+  feature: string;
+  requests: number;
+  costUsd: number;
+  wasteTokens: number;
+  wasteCostUsd: number;
+  wasteRatio: number;
+  wasteByCategory: Record<WasteCategory, CategoryWaste>;
+}
+
+export interface ModelSummary {
+  model: string;
+  provider: string;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  priced: boolean;
+  tokenDrift: number | null;
+}
+
+export interface ScenarioSummary {
+  name: string;
+  costUsd: number;
+  savingsUsd: number;
+  savingsRatio: number;
+  latencyMs: { p50: number | null; p95: number | null; p99: number | null };
+  responseCacheHits: number;
+  prefixCachedTokens: number;
+  routedRequests: number;
+  truncatedOutputs: number;
+  blockedRequests: number;
+}
+
+export interface Summary {
+  schemaVersion: number;
+  input: LoadStats;
+  totals: {
+    requests: number;
+    inputTokens: number;
+    outputTokens: number;
+    cachedInputTokens: number;
+    costUsd: number;
+    wasteTokens: number;
+    wasteCostUsd: number;
+    wasteRatio: number;
+  };
+  wasteByCategory: Record<WasteCategory, CategoryWaste & { requests: number }>;
+  features: FeatureSummary[];
+  models: ModelSummary[];
+  scenarios: ScenarioSummary[];
+  settings: Record<string, unknown>;
+}
+
+type Numeric = string | number | null;
+const num = (value: Numeric | undefined): number => (value === null || value === undefined ? 0 : Number(value));
+
+function emptyCategories<T>(make: () => T): Record<WasteCategory, T> {
+  return Object.fromEntries(WASTE_CATEGORIES.map((category) => [category, make()])) as Record<WasteCategory, T>;
+}
+
+interface CategoryRow {
+  overall: boolean;
+  feature: string | null;
+  category: WasteCategory;
+  tokens: Numeric;
+  cost_usd: Numeric;
+  requests: Numeric;
+}
+
+export async function buildSummary(db: Database, input: LoadStats, settings: Record<string, unknown>): Promise<Summary> {
+  const [totals] = await db.readQuery<Record<string, Numeric>>('summary/totals');
+  const categoryRows = await db.readQuery<CategoryRow>('summary/waste_by_category');
+  const wasteByCategory = emptyCategories(() => ({ tokens: 0, costUsd: 0, requests: 0 }));
+  for (const row of categoryRows.filter((r) => r.overall)) {
+    wasteByCategory[row.category] = { tokens: num(row.tokens), costUsd: num(row.cost_usd), requests: num(row.requests) };
+  }
+  const featureRows = await db.readQuery<Record<string, Numeric> & { feature: string }>('summary/features');
+  const features = featureRows.map((row): FeatureSummary => {
+    const byCategory = emptyCategories(() => ({ tokens: 0, costUsd: 0 }));
+    for (const r of categoryRows.filter((c) => !c.overall && c.feature === row.feature)) {
+      byCategory[r.category] = { tokens: num(r.tokens), costUsd: num(r.cost_usd) };
+    }
+    return {
+      feature: row.feature,
+      requests: num(row.requests),
+      costUsd: num(row.cost_usd),
+      wasteTokens: num(row.waste_tokens),
+      wasteCostUsd: num(row.waste_cost_usd),
+      wasteRatio: num(row.waste_ratio),
+      wasteByCategory: byCategory,
+    };
+  });
+  const modelRows = await db.readQuery<Record<string, Numeric | boolean> & { model: string; provider: string }>('summary/models');
+  const models = modelRows.map((row): ModelSummary => ({
+    model: row.model,
+    provider: row.provider,
+    requests: num(row.requests as Numeric),
+    inputTokens: num(row.input_tokens as Numeric),
+    outputTokens: num(row.output_tokens as Numeric),
+    costUsd: num(row.cost_usd as Numeric),
+    priced: row.priced === true,
+    tokenDrift: row.token_drift === null ? null : num(row.token_drift as Numeric),
+  }));
+  const costUsd = num(totals?.cost_usd);
+  const wasteCostUsd = num(totals?.waste_cost_usd);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    input,
+    totals: {
+      requests: num(totals?.requests),
+      inputTokens: num(totals?.input_tokens),
+      outputTokens: num(totals?.output_tokens),
+      cachedInputTokens: num(totals?.cached_input_tokens),
+      costUsd,
+      wasteTokens: num(totals?.waste_tokens),
+      wasteCostUsd,
+      wasteRatio: costUsd > 0 ? wasteCostUsd / costUsd : 0,
+    },
+    wasteByCategory,
+    features,
+    models,
+    scenarios: [],
+    settings,
+  };
+}

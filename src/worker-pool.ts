@@ -1,0 +1,94 @@
+// A fixed pool of worker threads (one per core by default) that runs tasks of one kind;
+// p-limit keeps at most one task per worker in flight so the caller's stream applies backpressure.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import pLimit, { type LimitFunction } from 'p-limit';
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+/** Starts a worker from a module URL; from TypeScript sources (tests), through tsx's loader. */
+export function startWorker(url: URL, workerData?: unknown): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/** The URL of a sibling worker module, `.ts` under vitest/tsx and `.js` once built. */
+export function siblingUrl(moduleUrl: string, baseName: string): URL {
+  const extension = moduleUrl.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./${baseName}${extension}`, moduleUrl);
+}
+
+export class WorkerPool<Task, Result> {
+  private readonly idle: Worker[] = [];
+  private readonly pending = new Map<Worker, Pending>();
+  private readonly limit: LimitFunction;
+  private closed = false;
+
+  constructor(url: URL, size = availableParallelism(), workerData?: unknown) {
+    this.limit = pLimit(size);
+    for (let i = 0; i < size; i++) {
+      const worker = startWorker(url, workerData);
+      worker.on('message', (message: { result?: unknown; error?: string }) => this.settle(worker, message));
+      worker.on('error', (error) => this.fail(worker, error));
+      this.idle.push(worker);
+    }
+  }
+
+  get size(): number {
+    return this.idle.length + this.pending.size;
+  }
+
+  /** Runs one task on the next free worker. */
+  run(task: Task, transfer: ArrayBuffer[] = []): Promise<Result> {
+    return this.limit(
+      () =>
+        new Promise<Result>((resolve, reject) => {
+          if (this.closed) return reject(new Error('worker pool is closed'));
+          const worker = this.idle.pop();
+          if (!worker) return reject(new Error('no idle worker (pool bookkeeping error)'));
+          this.pending.set(worker, { resolve: resolve as (value: unknown) => void, reject });
+          worker.postMessage(task, transfer);
+        }),
+    );
+  }
+
+  private settle(worker: Worker, message: { result?: unknown; error?: string }): void {
+    const pending = this.pending.get(worker);
+    this.pending.delete(worker);
+    this.idle.push(worker);
+    if (!pending) return;
+    if (message.error !== undefined) pending.reject(new Error(message.error));
+    else pending.resolve(message.result);
+  }
+
+  private fail(worker: Worker, error: Error): void {
+    const pending = this.pending.get(worker);
+    this.pending.delete(worker);
+    pending?.reject(error);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const workers = [...this.idle, ...this.pending.keys()];
+    this.idle.length = 0;
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
+
+/** The worker side: answers each task message with `{result}` or `{error}`. */
+export function serveTasks<Task, Result>(
+  port: { on(event: 'message', listener: (task: Task) => void): void; postMessage(message: unknown): void },
+  handle: (task: Task) => Result | Promise<Result>,
+): void {
+  port.on('message', async (task) => {
+    try {
+      port.postMessage({ result: await handle(task) });
+    } catch (error) {
+      port.postMessage({ error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
+    }
+  });
+}

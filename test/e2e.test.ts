@@ -1,0 +1,100 @@
+// End to end: the built CLI on committed fixtures, asserting summary.json numbers written out
+// by hand from the catalogue's rates.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const CLI = join(ROOT, 'dist/src/cli/index.js');
+const FIXTURE = join(ROOT, 'test/fixtures/canonical/basic.jsonl');
+
+function tokenaudit(args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT });
+}
+
+beforeAll(() => {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+});
+
+describe('tokenaudit audit', () => {
+  it('writes summary.json with totals computed by hand', () => {
+    const out = mkdtempSync(join(tmpdir(), 'tokenaudit-e2e-'));
+    const run = tokenaudit(['audit', FIXTURE, '--out', out, '--quiet']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe(join(out, 'report.html'));
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.schemaVersion).toBe(1);
+    expect(summary.input).toEqual({
+      rowsRead: 12,
+      rowsLoaded: 5,
+      rowsQuarantined: 6,
+      rowsAlreadyLoaded: 1,
+      quarantineByReason: { 'invalid json': 1, 'not an object': 1, 'missing field': 1, 'negative token count': 1, 'invalid timestamp': 1, 'invalid field': 1 },
+      rowsByFormat: { canonical: 6 },
+    });
+    // r-1 gpt-4o: 476 uncached × $2.50 + 1,024 cached × $1.25 + 300 out × $10 per MTok = $0.005470
+    // r-2 gpt-4o-mini: 2,000 × $0.15 + 10 × $0.60 per MTok = $0.000306
+    // r-3 claude-sonnet-4-5: 1,000 uncached × $3 + 3,000 read × $0.30 + 1,000 write × $3.75 + 200 out × $15 = $0.010650
+    // r-4 my-llama-70b: unknown to the catalogue, $0
+    // r-6 gpt-4o, no usage: recounted 4 + 1 tokens + 4×2 chat format + 3 priming = 16 in, 3 out → $0.000070
+    expect(summary.totals.requests).toBe(5);
+    expect(summary.totals.inputTokens).toBe(1500 + 2000 + 5000 + 100 + 16);
+    expect(summary.totals.outputTokens).toBe(300 + 10 + 200 + 50 + 3);
+    expect(summary.totals.cachedInputTokens).toBe(1024 + 3000);
+    expect(summary.totals.costUsd).toBeCloseTo(0.016496, 12);
+    const byModel = Object.fromEntries(summary.models.map((m: { model: string }) => [m.model, m]));
+    expect(byModel['my-llama-70b']).toMatchObject({ priced: false, requests: 1, inputTokens: 100, outputTokens: 50, costUsd: 0 });
+    expect(byModel['gpt-4o']).toMatchObject({ priced: true, provider: 'openai', requests: 2 });
+    expect(summary.features.map((f: { feature: string }) => f.feature).sort()).toEqual(['classify', 'internal', 'kb-answer', 'support-chat']);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+    expect(readFileSync(join(out, 'features.csv'), 'utf8').split('\n')[0]).toBe(
+      'feature,requests,cost_usd,waste_tokens,waste_cost_usd,waste_ratio,duplicate_request_usd,failed_request_usd,repeated_system_prompt_usd,history_overflow_usd,unused_retrieval_usd,verbose_output_usd',
+    );
+    expect(existsSync(join(out, 'requests.parquet'))).toBe(true);
+  });
+
+  it('prints summary.json to stdout with --json', () => {
+    const out = mkdtempSync(join(tmpdir(), 'tokenaudit-e2e-'));
+    const run = tokenaudit(['audit', FIXTURE, '--out', out, '--json', '--quiet']);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).totals.requests).toBe(5);
+  });
+
+  it('exits 4 with --strict when rows were quarantined, and still writes the report', () => {
+    const out = mkdtempSync(join(tmpdir(), 'tokenaudit-e2e-'));
+    expect(tokenaudit(['audit', FIXTURE, '--out', out, '--strict', '--quiet']).status).toBe(4);
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+  });
+
+  it('exits 2 naming a path that cannot be read', () => {
+    const run = tokenaudit(['audit', join(ROOT, 'no/such/file.jsonl'), '--quiet']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('no/such/file.jsonl: cannot read');
+  });
+
+  it('exits 1 on a bad flag and on a bad config, naming the path and value', () => {
+    expect(tokenaudit(['audit', FIXTURE, '--no-such-flag']).status).toBe(1);
+    expect(tokenaudit(['audit', FIXTURE, '--threads', 'many']).status).toBe(1);
+    const config = join(mkdtempSync(join(tmpdir(), 'tokenaudit-e2e-')), 'audit.yaml');
+    writeFileSync(config, 'waste:\n  history:\n    maxMessages: six\n');
+    const run = tokenaudit(['audit', FIXTURE, '--config', config, '--quiet']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('waste.history.maxMessages');
+    expect(run.stderr).toContain('"six"');
+  });
+
+  it('prices a model added with pricing.overrides', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-e2e-'));
+    const config = join(dir, 'audit.yaml');
+    writeFileSync(config, 'pricing:\n  overrides:\n    - { model: my-llama-70b, inputPerMTok: 0.2, outputPerMTok: 0.6 }\n');
+    const run = tokenaudit(['audit', FIXTURE, '--config', config, '--out', dir, '--json', '--quiet']);
+    const summary = JSON.parse(run.stdout);
+    const llama = summary.models.find((m: { model: string }) => m.model === 'my-llama-70b');
+    // 100 × $0.20 + 50 × $0.60 per MTok = $0.000050
+    expect(llama).toMatchObject({ priced: true });
+    expect(llama.costUsd).toBeCloseTo(0.00005, 12);
+  });
+});

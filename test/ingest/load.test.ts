@@ -1,0 +1,118 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Database } from '../../src/db.js';
+import { loadLogFiles } from '../../src/ingest/load.js';
+import { findLogFiles, InputError } from '../../src/ingest/read.js';
+import { DEFAULT_RETRIEVAL_EXTRACT } from '../../src/config/audit.js';
+
+const FIXTURE = new URL('../fixtures/canonical/basic.jsonl', import.meta.url).pathname;
+const settings = { format: 'auto', fieldPaths: {}, extract: DEFAULT_RETRIEVAL_EXTRACT, encodings: {} };
+
+let dir: string;
+let db: Database;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tokenaudit-load-'));
+  db = await Database.open();
+});
+afterEach(() => db.close());
+
+async function load(paths: string[]) {
+  return loadLogFiles(db, findLogFiles(paths), { settings, threads: 2 });
+}
+
+async function count(table: string): Promise<number> {
+  const [row] = await db.readSql<{ n: string }>(`select count(*) as n from ${table}`);
+  return Number(row!.n);
+}
+
+/** The fixture has 12 rows: 5 distinct requests, r-1 twice, and 6 malformed lines. */
+const FIXTURE_ACCOUNTING = { rowsRead: 12, rowsLoaded: 5, rowsAlreadyLoaded: 1, rowsQuarantined: 6 };
+
+describe('loading logs into DuckDB', () => {
+  it('loads plain JSONL and accounts for every row', async () => {
+    const stats = await load([FIXTURE]);
+    expect(stats).toMatchObject(FIXTURE_ACCOUNTING);
+    expect(stats.quarantineByReason).toEqual({
+      'invalid json': 1,
+      'not an object': 1,
+      'missing field': 1,
+      'negative token count': 1,
+      'invalid timestamp': 1,
+      'invalid field': 1,
+    });
+    expect(stats.rowsByFormat).toEqual({ canonical: 6 });
+    expect(await count('requests')).toBe(5);
+    expect(await count('quarantine')).toBe(6);
+  });
+
+  it('records file and line of each quarantined row', async () => {
+    await load([FIXTURE]);
+    const rows = await db.readSql<{ source_line: string; reason: string }>('select source_line, reason from quarantine order by source_line');
+    expect(rows.map((r) => [Number(r.source_line), r.reason])).toEqual([
+      [8, 'invalid json'],
+      [9, 'not an object'],
+      [10, 'missing field'],
+      [11, 'negative token count'],
+      [12, 'invalid timestamp'],
+      [13, 'invalid field'],
+    ]);
+  });
+
+  it('reads gzip and zstd compressed JSONL the same as plain', async () => {
+    const gz = join(dir, 'basic.jsonl.gz');
+    writeFileSync(gz, gzipSync(readFileSync(FIXTURE)));
+    const good = join(dir, 'good.jsonl');
+    writeFileSync(good, readFileSync(FIXTURE, 'utf8').split('\n').slice(1, 3).join('\n'));
+    const zst = join(dir, 'good.jsonl.zst');
+    await db.run(`copy (select * from read_json('${good}')) to '${zst}' (format json, compression zstd)`);
+    expect(await load([gz])).toMatchObject(FIXTURE_ACCOUNTING);
+    const zstStats = await load([zst]);
+    expect(zstStats).toMatchObject({ rowsRead: 2, rowsLoaded: 0, rowsAlreadyLoaded: 2, rowsQuarantined: 0 });
+  });
+
+  it('reads Parquet files with the same validation', async () => {
+    const parquet = join(dir, 'requests.parquet');
+    await db.run(`copy (select 'p-' || i as request_id, timestamp '2026-11-20 08:00:00' + to_seconds(i) as timestamp, 'batch-job' as feature, 'gpt-4o-mini' as model, {'input_tokens': 100 + i, 'output_tokens': 5} as usage from range(3) t(i)) to '${parquet}' (format parquet)`);
+    const stats = await load([parquet]);
+    expect(stats).toMatchObject({ rowsRead: 3, rowsLoaded: 3, rowsQuarantined: 0 });
+    const rows = await db.readSql<{ ts: string; usage_input_tokens: string }>('select ts::varchar as ts, usage_input_tokens from requests order by ts');
+    expect(rows.map((r) => [r.ts, Number(r.usage_input_tokens)])).toEqual([
+      ['2026-11-20 08:00:00', 100],
+      ['2026-11-20 08:00:01', 101],
+      ['2026-11-20 08:00:02', 102],
+    ]);
+  });
+
+  it('expands folders and globs', async () => {
+    mkdirSync(join(dir, 'logs/day1'), { recursive: true });
+    copyFileSync(FIXTURE, join(dir, 'logs/day1/a.jsonl'));
+    writeFileSync(join(dir, 'logs/notes.txt'), 'not a log');
+    expect(findLogFiles([join(dir, 'logs')]).map((f) => f.path)).toEqual([join(dir, 'logs/day1/a.jsonl')]);
+    expect(findLogFiles([`${dir}/logs/**/*.jsonl`]).map((f) => f.path)).toEqual([join(dir, 'logs/day1/a.jsonl')]);
+  });
+
+  it('refuses a path that cannot be read, naming it', () => {
+    expect(() => findLogFiles([join(dir, 'missing.jsonl')])).toThrow(InputError);
+    expect(() => findLogFiles([join(dir, 'missing.jsonl')])).toThrow(/missing\.jsonl: cannot read \(ENOENT\)/);
+  });
+
+  it('counts a file given twice once, the second sighting as already loaded', async () => {
+    const stats = await load([FIXTURE, FIXTURE]);
+    expect(stats).toMatchObject({ rowsRead: 24, rowsLoaded: 5, rowsAlreadyLoaded: 7, rowsQuarantined: 12 });
+    expect(await count('requests')).toBe(5);
+  });
+
+  it('stores each distinct text once however often it is sent', async () => {
+    const lines = Array.from({ length: 500 }, (_, i) =>
+      JSON.stringify({ request_id: `q${i}`, timestamp: '2026-11-20T08:00:00Z', model: 'gpt-4o', messages: [{ role: 'system', content: 'The one shared system prompt.' }, { role: 'user', content: `question ${i % 10}` }] }),
+    );
+    const file = join(dir, 'shared.jsonl');
+    writeFileSync(file, lines.join('\n'));
+    await load([file]);
+    expect(await count('segments')).toBe(1000);
+    expect(await count('texts')).toBe(11);
+  });
+});

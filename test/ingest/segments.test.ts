@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { emptyUsage, type CanonicalRequest } from '../../src/ingest/canonical.js';
+import { segmentRequest, splitRetrieval } from '../../src/ingest/segments.js';
+import { DEFAULT_RETRIEVAL_EXTRACT } from '../../src/config/audit.js';
+
+const extract = new RegExp(DEFAULT_RETRIEVAL_EXTRACT, 'g');
+
+function request(overrides: Partial<CanonicalRequest>): CanonicalRequest {
+  return {
+    requestId: 'r',
+    timestampMs: 0,
+    feature: 'f',
+    userId: null,
+    sessionId: null,
+    provider: 'openai',
+    model: 'gpt-4o',
+    messages: [],
+    retrieval: [],
+    output: null,
+    choiceCount: 1,
+    finishReason: null,
+    usage: emptyUsage(),
+    latencyMs: null,
+    ttftMs: null,
+    params: { maxTokens: null, temperature: null, n: null, other: {} },
+    status: 'ok',
+    batch: false,
+    loggedCostUsd: null,
+    ...overrides,
+  };
+}
+
+describe('segments', () => {
+  it('cuts a conversation into system, history, user and output, in prompt order', () => {
+    const segments = segmentRequest(
+      request({
+        messages: [
+          { role: 'system', text: 'sys' },
+          { role: 'user', text: 'q1' },
+          { role: 'assistant', text: 'a1' },
+          { role: 'user', text: 'q2' },
+        ],
+        output: 'a2',
+      }),
+      extract,
+    );
+    expect(segments.map((s) => [s.kind, s.text])).toEqual([
+      ['system', 'sys'],
+      ['history', 'q1'],
+      ['history', 'a1'],
+      ['user', 'q2'],
+      ['output', 'a2'],
+    ]);
+  });
+
+  it('calls the agent turns after the last user message tool segments', () => {
+    const segments = segmentRequest(
+      request({
+        messages: [
+          { role: 'user', text: 'book a flight' },
+          { role: 'assistant', text: 'search_flights({"to":"SFO"})' },
+          { role: 'tool', text: '[{"flight":"UA1"}]' },
+        ],
+      }),
+      extract,
+    );
+    expect(segments.map((s) => s.kind)).toEqual(['user', 'tool', 'tool']);
+  });
+
+  it('cuts document chunks out of the last user message and keeps their wrapper in the user text', () => {
+    const { chunks, userText } = splitRetrieval('<document id="d1">Alpha beta.</document> <document id="d2">Gamma.</document> Q?', [], extract);
+    expect(chunks).toEqual([
+      { id: 'd1', text: 'Alpha beta.' },
+      { id: 'd2', text: 'Gamma.' },
+    ]);
+    expect(userText).toBe('<document id="d1"></document> <document id="d2"></document> Q?');
+  });
+
+  it('prefers the log\'s explicit retrieval list and removes those texts from the user message', () => {
+    const { chunks, userText } = splitRetrieval('Context: Alpha beta. Question: Q?', [{ id: 'k1', text: 'Alpha beta.' }], extract);
+    expect(chunks).toEqual([{ id: 'k1', text: 'Alpha beta.' }]);
+    expect(userText).toBe('Context:  Question: Q?');
+  });
+
+  it('only cuts chunks out of the last user message, not out of history', () => {
+    const segments = segmentRequest(
+      request({
+        messages: [
+          { role: 'user', text: '<document id="old">Old chunk.</document> first?' },
+          { role: 'assistant', text: 'answer' },
+          { role: 'user', text: 'second?' },
+        ],
+      }),
+      extract,
+    );
+    expect(segments.filter((s) => s.kind === 'retrieval')).toEqual([]);
+    expect(segments[0]).toMatchObject({ kind: 'history', text: '<document id="old">Old chunk.</document> first?' });
+  });
+
+  it('skips empty texts but keeps the rest numbered in order', () => {
+    const segments = segmentRequest(request({ messages: [{ role: 'system', text: '' }, { role: 'user', text: 'hi' }] }), extract);
+    expect(segments).toEqual([{ ordinal: 0, kind: 'user', role: 'user', messageIndex: 1, chunkId: null, text: 'hi' }]);
+  });
+});
