@@ -50,7 +50,7 @@ select
     split.cached_tokens,
     split.cache_write_tokens,
     split.tokens - split.cached_tokens - split.cache_write_tokens as uncached_tokens,
-    (split.tokens - split.cached_tokens - split.cache_write_tokens) * rates.input_usd_per_token as uncached_cost_usd,
+    split.cached_tokens * rates.cached_input_usd_per_token as cached_cost_usd,
     split.cached_tokens * rates.cached_input_usd_per_token
         + split.cache_write_tokens * rates.cache_write_usd_per_token
         + (split.tokens - split.cached_tokens - split.cache_write_tokens) * rates.input_usd_per_token as cost_usd

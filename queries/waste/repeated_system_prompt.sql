@@ -1,6 +1,7 @@
 -- repeated_system_prompt: the same system prompt (same model) was sent earlier, by any
 -- request, within $cache_window_seconds, and is at least $min_cacheable_tokens long, yet was
--- billed uncached. Waste = its uncached tokens (cached tokens count against the prefix first).
+-- not read from the cache. Waste = its tokens less the cached (read) tokens, which count
+-- against the prefix first; tokens written to the cache again are waste too, at the write rate.
 insert into request_waste
 with wasted_whole as (
     -- duplicate and failed requests are wasted whole already: no second category
@@ -12,8 +13,8 @@ system_prompts as (
         request_id,
         md5(string_agg(text_hash::varchar, ',' order by ordinal)) as prompt_hash,
         sum(tokens) as tokens,
-        sum(uncached_tokens) as uncached_tokens,
-        sum(uncached_cost_usd) as uncached_cost_usd
+        sum(tokens - cached_tokens) as uncached_tokens,
+        sum(cost_usd - cached_cost_usd) as uncached_cost_usd
     from segment_billing
     where kind = 'system'
     group by request_id

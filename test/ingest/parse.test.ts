@@ -33,6 +33,9 @@ describe('parsing log lines', () => {
     ['{"timestamp": "2026-11-20T08:00:00Z", "model": "", "usage": {"input_tokens": 5}}', 'invalid field'],
     ['{"timestamp": "2026-11-20T08:00:00Z", "model": "gpt-4o", "messages": [{"role": "wizard", "content": "x"}]}', 'invalid field'],
     ['{"model": "gpt-4o", "messages": [], "usage": {"input_tokens": 5}}', 'missing field'],
+    ['{"timestamp": "2026-11-20T08:00:00Z", "model": "gpt-4o", "usage": {"input_tokens": 1e308}}', 'invalid field'],
+    ['{"timestamp": "2026-11-20T08:00:00Z", "model": "gpt-4o", "usage": {"input_tokens": 100, "cached_input_tokens": 128}}', 'invalid field'],
+    ['{"timestamp": "2026-11-20T08:00:00Z", "model": "gpt-4o", "usage": {"input_tokens": 5}, "params": {"n": 1e12}}', 'invalid field'],
   ])('quarantines %j as "%s"', (line, reason) => {
     expect(quarantineOf(line).reason).toBe(reason);
   });

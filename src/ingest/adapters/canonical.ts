@@ -8,7 +8,8 @@ import { formatPath, showValue } from '../../config/issues.js';
 import { inferProvider } from '../../pricing/catalogue.js';
 
 const id = z.union([z.string(), z.number()]);
-const tokens = z.number().int().nonnegative().nullish();
+/** Counts must fit a DuckDB BIGINT exactly (and a JS number): at most 2^53 − 1. */
+const tokens = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).nullish();
 
 const usageSchema = z.looseObject({
   input_tokens: tokens,
@@ -44,9 +45,9 @@ const lineSchema = z.looseObject({
   status: z.enum(['ok', 'error']).nullish(),
   params: z
     .looseObject({
-      max_tokens: z.number().int().nonnegative().nullish(),
+      max_tokens: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).nullish(),
       temperature: z.number().nullish(),
-      n: z.number().int().positive().nullish(),
+      n: z.number().int().positive().max(1_000_000).nullish(),
     })
     .nullish(),
   batch: z.boolean().nullish(),
@@ -110,6 +111,18 @@ function usageFrom(line: CanonicalLine): LoggedUsage {
   };
 }
 
+/** Cache reads and writes are parts of the input: they cannot exceed it. */
+function usageInconsistency(usage: LoggedUsage): string | null {
+  const cached = (usage.cachedInputTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
+  if (usage.inputTokens !== null && cached > usage.inputTokens) {
+    return `usage: cached_input_tokens + cache_write_tokens (${cached}) exceed input_tokens (${usage.inputTokens}), which include them`;
+  }
+  if ((usage.cacheWrite1hTokens ?? 0) > (usage.cacheWriteTokens ?? 0)) {
+    return `usage: cache_write_1h_tokens (${usage.cacheWrite1hTokens}) exceed cache_write_tokens (${usage.cacheWriteTokens ?? 0}), which include them`;
+  }
+  return null;
+}
+
 function outputFrom(output: CanonicalLine['output']): { text: string | null; choices: number } {
   if (output === undefined || output === null) return { text: null, choices: 1 };
   if (Array.isArray(output)) return { text: output.join('\n'), choices: Math.max(1, output.length) };
@@ -163,6 +176,8 @@ export const canonicalAdapter: LogAdapter = {
     if (!line.messages && !line.usage) {
       return { ok: false, reason: 'missing field', detail: 'messages or usage is required' };
     }
+    const inconsistency = usageInconsistency(usageFrom(line));
+    if (inconsistency) return { ok: false, reason: 'invalid field', detail: inconsistency };
     const timestampMs = parseTimestampMs(line.timestamp);
     if (timestampMs === null) {
       return { ok: false, reason: 'invalid timestamp', detail: `timestamp: cannot read ${showValue(line.timestamp)} as ISO 8601 or epoch seconds/ms` };
