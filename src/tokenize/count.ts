@@ -7,11 +7,13 @@ import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import { getEncoding, type Tiktoken } from 'js-tiktoken';
 import type { EncodingName } from './encodings.js';
 
+// Logs are data: `<|endoftext|>` in a prompt is text the user sent, so it counts as text.
 const ORDINARY = { disallowedSpecial: new Set<string>() };
 const COUNTERS: Record<EncodingName, (text: string) => number> = {
   o200k_base: (text) => countO200k(text, ORDINARY),
   cl100k_base: (text) => countCl100k(text, ORDINARY),
 };
+
 
 /**
  * Split points where BPE counts add up exactly: after a newline, before a character that is
@@ -41,8 +43,11 @@ function countPiece(piece: string, encoding: EncodingName): number {
   return tokens;
 }
 
-export function countTokens(text: string, encoding: EncodingName): number {
+export function countTokens(text: string, encoding: EncodingName, specialTokens: 'as-text' | 'as-special' = 'as-text'): number {
   if (text.length === 0) return 0;
+  // Special-token text as the special token itself (tiktoken's allowed_special="all"). Not the hot
+  // path, and gpt-tokenizer gets "x <|endoftext|>" wrong there, so js-tiktoken counts it.
+  if (specialTokens === 'as-special') return reference(encoding).encode(text, 'all', []).length;
   if (text.indexOf('\n') < 0) return countPiece(text, encoding);
   let total = 0;
   for (const piece of splitAdditive(text)) total += countPiece(piece, encoding);
@@ -52,8 +57,12 @@ export function countTokens(text: string, encoding: EncodingName): number {
 const references = new Map<EncodingName, Tiktoken>();
 
 /** js-tiktoken's count: the reference the fast path is tested and benchmarked against. */
-export function countTokensReference(text: string, encoding: EncodingName): number {
+function reference(encoding: EncodingName): Tiktoken {
   let tiktoken = references.get(encoding);
   if (!tiktoken) references.set(encoding, (tiktoken = getEncoding(encoding)));
-  return tiktoken.encode(text, [], []).length;
+  return tiktoken;
+}
+
+export function countTokensReference(text: string, encoding: EncodingName): number {
+  return reference(encoding).encode(text, [], []).length;
 }
