@@ -9,10 +9,16 @@ import { loadModelRates } from './pricing/rates.js';
 import { buildSummary, type Summary } from './report/summary.js';
 import { runTokenStage, type TokenStageStats } from './tokenize/stage.js';
 import { runWasteStage } from './waste/index.js';
+import { checkScenarioNames, type ScenarioFile } from './config/scenarios.js';
+import { runSimulation, type SimulationRun } from './simulate/replay.js';
+import { resolveModelRates } from './pricing/catalogue.js';
 
 export interface AuditOptions {
   files: LogFile[];
   config: AuditConfig;
+  /** What-if scenarios to replay (the baseline is always computed when given). */
+  scenarios?: ScenarioFile;
+  scenarioSource?: string;
   format: string;
   dbPath?: string;
   threads?: number;
@@ -25,6 +31,7 @@ export interface AuditRun {
   load: LoadStats;
   tokens: TokenStageStats;
   summary: Summary;
+  simulation: SimulationRun | null;
   timings: Record<string, number>;
 }
 
@@ -50,6 +57,27 @@ async function timed<T>(timings: Record<string, number>, stage: string, work: ()
   return result;
 }
 
+async function simulate(db: Database, options: AuditOptions, threads: number): Promise<SimulationRun> {
+  const file = options.scenarios!;
+  const features = (await db.readSql<{ feature: string }>('select distinct feature from requests order by 1')).map((r) => r.feature);
+  const models = (await db.readSql<{ model: string }>('select distinct model from requests order by 1')).map((r) => r.model);
+  const overrides = options.config.pricing.overrides;
+  checkScenarioNames(
+    file,
+    {
+      features,
+      models,
+      canPrice: (model) => resolveModelRates({ provider: 'unknown', model, at: new Date() }, overrides).priced,
+      modelSuggestions: [...models, ...overrides.map((o) => o.model), ...CATALOGUE_SUGGESTIONS],
+    },
+    options.scenarioSource,
+  );
+  return runSimulation(db, file, { overrides, encodings: options.config.encodings, threads });
+}
+
+/** Common catalogue models, offered as "did you mean" for a misspelt routing target. */
+const CATALOGUE_SUGGESTIONS = ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-5', 'gpt-5-mini', 'gpt-5-nano', 'o3', 'o4-mini', 'claude-sonnet-4-5', 'claude-haiku-4-5', 'claude-opus-4-1', 'gemini-2.5-pro', 'gemini-2.5-flash'];
+
 export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   const threads = options.threads ?? availableParallelism();
   const timings: Record<string, number> = {};
@@ -70,8 +98,11 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
     const tokens = await timed(timings, 'tokenize', () => runTokenStage(db, options.config.encodings, threads));
     await timed(timings, 'price', () => loadModelRates(db.connection, options.config.pricing.overrides));
     await timed(timings, 'classify', () => runWasteStage(db, options.config, threads));
-    const summary = await timed(timings, 'summarize', () => buildSummary(db, load, settingsUsed(options, threads)));
-    return { db, load, tokens, summary, timings };
+    const simulation = options.scenarios ? await timed(timings, 'simulate', () => simulate(db, options, threads)) : null;
+    const order = options.scenarios?.scenarios.map((s) => s.name) ?? [];
+    const settings = { ...settingsUsed(options, threads), scenarios: options.scenarios?.scenarios ?? [], latencyModels: simulation?.latencyModels ?? [] };
+    const summary = await timed(timings, 'summarize', () => buildSummary(db, load, settings, order));
+    return { db, load, tokens, summary, simulation, timings };
   } catch (error) {
     db.close();
     throw error;

@@ -14,7 +14,7 @@ select
     coalesce(sum(input_tokens), 0) as input_tokens,
     coalesce(sum(output_tokens), 0) as output_tokens,
     coalesce(sum(cached_input_tokens), 0) as cached_input_tokens,
-    coalesce(sum(cost_usd), 0) as cost_usd,
+    coalesce(fsum(cost_usd), 0) as cost_usd,
     coalesce(any_value(waste.waste_tokens), 0) as waste_tokens,
     coalesce(any_value(waste.waste_cost_usd), 0) as waste_cost_usd
 from costs

@@ -2,7 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadAuditConfig } from '../config/audit.js';
-import { runAudit } from '../audit.js';
+import { runAudit, type AuditRun } from '../audit.js';
+import { loadScenarioFile } from '../config/scenarios.js';
 import { FORMAT_NAMES } from '../ingest/adapters/index.js';
 import { findLogFiles } from '../ingest/read.js';
 import { summaryJson, writeOutputs } from '../report/outputs.js';
@@ -12,6 +13,7 @@ import { EXIT, UsageError } from './exit.js';
 export interface AuditFlags {
   format: string;
   config?: string;
+  scenarios?: string;
   db?: string;
   out: string;
   strict?: boolean;
@@ -28,12 +30,18 @@ function parseThreads(value: string | undefined): number | undefined {
   return threads;
 }
 
-export async function auditCommand(inputs: string[], flags: AuditFlags): Promise<number> {
+export interface CommandOutput {
+  /** What goes to stdout when --json is not given. */
+  print?: (run: AuditRun, reportPath: string) => string;
+}
+
+export async function auditCommand(inputs: string[], flags: AuditFlags, output: CommandOutput = {}): Promise<number> {
   if (!FORMAT_NAMES.includes(flags.format)) {
     throw new UsageError(`--format: unknown format ${JSON.stringify(flags.format)} (one of ${FORMAT_NAMES.join(', ')})`);
   }
   const threads = parseThreads(flags.threads);
   const config = loadAuditConfig(flags.config);
+  const scenarios = flags.scenarios ? loadScenarioFile(flags.scenarios) : undefined;
   const files = findLogFiles(inputs);
   const log = (line: string) => {
     if (!flags.quiet) process.stderr.write(`${line}\n`);
@@ -41,6 +49,8 @@ export async function auditCommand(inputs: string[], flags: AuditFlags): Promise
   const run = await runAudit({
     files,
     config,
+    scenarios,
+    scenarioSource: flags.scenarios,
     format: flags.format,
     dbPath: flags.db,
     threads,
@@ -57,7 +67,7 @@ export async function auditCommand(inputs: string[], flags: AuditFlags): Promise
     log(`read ${input.rowsRead} rows: ${input.rowsLoaded} loaded, ${input.rowsAlreadyLoaded} already loaded, ${input.rowsQuarantined} quarantined`);
     log(`${totals.requests} requests, $${totals.costUsd.toFixed(2)} spent`);
     if (flags.json) process.stdout.write(summaryJson(run.summary));
-    else process.stdout.write(`${reportPath}\n`);
+    else process.stdout.write(output.print ? output.print(run, reportPath) : `${reportPath}\n`);
     if (flags.strict && input.rowsQuarantined > 0) {
       log(`--strict: ${input.rowsQuarantined} rows were quarantined`);
       return EXIT.quarantined;

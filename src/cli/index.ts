@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { auditCommand, type AuditFlags } from './audit.js';
 import { EXIT, exitFor } from './exit.js';
 import { sampleCommand, type SampleFlags } from './sample.js';
+import { simulateCommand } from './simulate.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander passes untyped action arguments
 function withExit<Args extends any[]>(action: (...args: Args) => Promise<number>) {
@@ -24,20 +25,29 @@ const program = new Command()
   .exitOverride()
   .showHelpAfterError();
 
-program
-  .command('audit')
-  .description('audit exported LLM request logs (files, folders, globs)')
-  .argument('<inputs...>', 'log files (.jsonl[.gz|.zst], .parquet), folders or globs')
-  .addOption(new Option('--format <name>', 'log format, or auto to sniff each record').default('auto'))
-  .option('--config <file>', 'audit config (YAML or JSON)')
-  .option('--db <file>', 'DuckDB database file to keep loaded requests across runs (default: in memory)')
-  .option('--out <dir>', 'output folder', 'reports')
-  .option('--strict', 'exit 4 when any row was quarantined')
-  .option('--json', 'also print summary.json to stdout')
-  .option('--threads <n>', 'worker threads and DuckDB threads (default: one per core)')
-  .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 4GB')
-  .option('--quiet', 'print nothing on stderr')
-  .action(withExit((inputs: string[], flags: AuditFlags) => auditCommand(inputs, flags)));
+/** The flags `audit` and `simulate` share (DESIGN.md: same inputs). */
+function auditOptions(command: Command, scenarios: string): Command {
+  return command
+    .argument('<inputs...>', 'log files (.jsonl[.gz|.zst], .parquet), folders or globs')
+    .addOption(new Option('--format <name>', 'log format, or auto to sniff each record').default('auto'))
+    .option('--config <file>', 'audit config (YAML or JSON)')
+    .option('--scenarios <file>', scenarios)
+    .option('--db <file>', 'DuckDB database file to keep loaded requests across runs (default: in memory)')
+    .option('--out <dir>', 'output folder', 'reports')
+    .option('--strict', 'exit 4 when any row was quarantined')
+    .option('--json', 'print summary.json to stdout')
+    .option('--threads <n>', 'worker threads and DuckDB threads (default: one per core)')
+    .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 4GB')
+    .option('--quiet', 'print nothing on stderr');
+}
+
+auditOptions(program.command('audit').description('audit exported LLM request logs (files, folders, globs)'), 'what-if scenarios to replay (YAML or JSON)').action(
+  withExit((inputs: string[], flags: AuditFlags) => auditCommand(inputs, flags)),
+);
+
+auditOptions(program.command('simulate').description('replay the logs under what-if scenarios and print the scenario table'), 'the scenario file (required)').action(
+  withExit((inputs: string[], flags: AuditFlags) => simulateCommand(inputs, flags)),
+);
 
 program
   .command('sample')

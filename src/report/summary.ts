@@ -52,6 +52,11 @@ export interface ScenarioSummary {
   routedRequests: number;
   truncatedOutputs: number;
   blockedRequests: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Users whose requests the caps blocked, most blocked first. */
+  blockedUsers: Array<{ userId: string; blockedRequests: number }>;
+  features: Array<{ feature: string; costUsd: number; savingsUsd: number; blockedRequests: number }>;
 }
 
 export interface Summary {
@@ -90,7 +95,57 @@ interface CategoryRow {
   requests: Numeric;
 }
 
-export async function buildSummary(db: Database, input: LoadStats, settings: Record<string, unknown>): Promise<Summary> {
+interface ScenarioRow {
+  scenario: string;
+  cost_usd: number;
+  input_tokens: number;
+  output_tokens: number;
+  prefix_cached_tokens: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  response_cache_hits: Numeric;
+  routed_requests: Numeric;
+  truncated_outputs: Numeric;
+  blocked_requests: Numeric;
+  savings_usd: number;
+  savings_ratio: number;
+}
+
+/** summary.json `scenarios[]`: the baseline first, then the file's scenarios in order. */
+export async function buildScenarioSummaries(db: Database, order: string[]): Promise<ScenarioSummary[]> {
+  if (order.length === 0) return [];
+  const rows = await db.readQuery<ScenarioRow>('summary/scenarios');
+  const features = await db.readQuery<{ scenario: string; feature: string; cost_usd: number; savings_usd: number; blocked_requests: Numeric }>('summary/scenario_features');
+  const blocked = await db.readQuery<{ scenario: string; user_id: string; blocked_requests: Numeric }>('summary/blocked_users');
+  const byName = new Map(rows.map((row) => [row.scenario, row]));
+  return ['baseline', ...order].flatMap((name): ScenarioSummary[] => {
+    const row = byName.get(name);
+    if (!row) return [];
+    return [
+      {
+        name,
+        costUsd: num(row.cost_usd),
+        savingsUsd: num(row.savings_usd),
+        savingsRatio: num(row.savings_ratio),
+        latencyMs: { p50: row.p50, p95: row.p95, p99: row.p99 },
+        responseCacheHits: num(row.response_cache_hits),
+        prefixCachedTokens: num(row.prefix_cached_tokens),
+        routedRequests: num(row.routed_requests),
+        truncatedOutputs: num(row.truncated_outputs),
+        blockedRequests: num(row.blocked_requests),
+        inputTokens: num(row.input_tokens),
+        outputTokens: num(row.output_tokens),
+        blockedUsers: blocked.filter((b) => b.scenario === name).map((b) => ({ userId: b.user_id, blockedRequests: num(b.blocked_requests) })),
+        features: features
+          .filter((f) => f.scenario === name)
+          .map((f) => ({ feature: f.feature, costUsd: num(f.cost_usd), savingsUsd: num(f.savings_usd), blockedRequests: num(f.blocked_requests) })),
+      },
+    ];
+  });
+}
+
+export async function buildSummary(db: Database, input: LoadStats, settings: Record<string, unknown>, scenarioOrder: string[] = []): Promise<Summary> {
   const [totals] = await db.readQuery<Record<string, Numeric>>('summary/totals');
   const categoryRows = await db.readQuery<CategoryRow>('summary/waste_by_category');
   const wasteByCategory = emptyCategories(() => ({ tokens: 0, costUsd: 0, requests: 0 }));
@@ -142,7 +197,7 @@ export async function buildSummary(db: Database, input: LoadStats, settings: Rec
     wasteByCategory,
     features,
     models,
-    scenarios: [],
+    scenarios: await buildScenarioSummaries(db, scenarioOrder),
     settings,
   };
 }

@@ -30,6 +30,21 @@ async function writeModelEncodings(db: Database, overrides: Record<string, Encod
 export async function runTokenStage(db: Database, overrides: Record<string, EncodingName>, threads: number): Promise<TokenStageStats> {
   const started = performance.now();
   await writeModelEncodings(db, overrides);
+  const counted = await countMissingTexts(db, 'texts_to_tokenize', {}, threads);
+  await db.runQuery('request_tokens');
+  return { ...counted, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Streams the (encoding, text_hash, text) rows of queries/<query>.sql in chunks, counts them on
+ * the worker pool and appends the counts to text_tokens; then checks that none is missing.
+ */
+export async function countMissingTexts(
+  db: Database,
+  query: string,
+  params: Record<string, string>,
+  threads: number,
+): Promise<Omit<TokenStageStats, 'seconds'>> {
   const pool = TokenizerPool.create({ threads });
   // Counts go in through an Appender on a second connection: appending on the connection
   // whose result is streaming can end that stream early without an error.
@@ -49,10 +64,9 @@ export async function runTokenStage(db: Database, overrides: Record<string, Enco
     });
     inFlight.add(task);
     void task.finally(() => inFlight.delete(task)).catch(() => {});
-    return task;
   };
   try {
-    const result = await db.connection.stream(querySql('texts_to_tokenize'));
+    const result = await db.connection.stream(querySql(query), params);
     let batch = { encoding: '' as EncodingName, hashes: [] as bigint[], texts: [] as string[], bytes: 0 };
     for (;;) {
       const chunk = await result.fetchChunk();
@@ -66,9 +80,9 @@ export async function runTokenStage(db: Database, overrides: Record<string, Enco
           batch = { encoding, hashes: [], texts: [], bytes: 0 };
           while (inFlight.size >= pool.size * 2) await Promise.race(inFlight);
         }
+        const bytes = Buffer.byteLength(text, 'utf8');
         batch.hashes.push(hashes[row] as bigint);
         batch.texts.push(text);
-        const bytes = Buffer.byteLength(text, 'utf8');
         batch.bytes += bytes;
         distinctTexts++;
         distinctBytes += bytes;
@@ -81,13 +95,12 @@ export async function runTokenStage(db: Database, overrides: Record<string, Enco
     appendConnection.closeSync();
     await pool.close();
   }
-  await assertAllCounted(db);
-  await db.runQuery('request_tokens');
-  return { distinctTexts, distinctBytes, textsTokenized: pool.textsTokenized, seconds: (performance.now() - started) / 1000 };
+  await assertAllCounted(db, query, params);
+  return { distinctTexts, distinctBytes, textsTokenized: pool.textsTokenized };
 }
 
 /** A lost chunk would silently undercount: check that every needed text has a count. */
-async function assertAllCounted(db: Database): Promise<void> {
-  const [row] = await db.readSql<{ missing: string }>(`select count(*) as missing from (${querySql('texts_to_tokenize')})`);
+async function assertAllCounted(db: Database, query: string, params: Record<string, string>): Promise<void> {
+  const [row] = await db.readSql<{ missing: string }>(`select count(*) as missing from (${querySql(query)})`, params);
   if (Number(row?.missing ?? 0) !== 0) throw new Error(`token stage: ${row?.missing} texts were not counted`);
 }

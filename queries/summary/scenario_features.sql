@@ -1,0 +1,16 @@
+-- Each scenario's cost per feature against the baseline's.
+with per_feature as (
+    select scenario, feature, fsum(cost_usd) as cost_usd, count(*) filter (where blocked) as blocked_requests
+    from scenario_results
+    group by scenario, feature
+)
+
+select
+    per_feature.scenario,
+    per_feature.feature,
+    per_feature.cost_usd,
+    baseline.cost_usd - per_feature.cost_usd as savings_usd,
+    per_feature.blocked_requests
+from per_feature
+inner join per_feature as baseline on baseline.scenario = 'baseline' and baseline.feature = per_feature.feature
+order by per_feature.scenario, per_feature.feature

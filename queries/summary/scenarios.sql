@@ -1,0 +1,31 @@
+-- summary.json `scenarios[]`: each scenario's totals against the baseline (same request set).
+with totals as (
+    select
+        scenario,
+        fsum(cost_usd) as cost_usd,
+        fsum(input_tokens) as input_tokens,
+        fsum(output_tokens) as output_tokens,
+        fsum(cached_tokens) as prefix_cached_tokens,
+        quantile_cont(latency_ms, 0.5) as p50,
+        quantile_cont(latency_ms, 0.95) as p95,
+        quantile_cont(latency_ms, 0.99) as p99,
+        count(*) filter (where response_cache_hit) as response_cache_hits,
+        count(*) filter (where routed) as routed_requests,
+        count(*) filter (where truncated) as truncated_outputs,
+        count(*) filter (where blocked) as blocked_requests,
+        count(distinct user_id) filter (where blocked) as blocked_users
+    from scenario_results
+    group by scenario
+),
+
+baseline as (
+    select cost_usd as baseline_cost_usd from totals where scenario = 'baseline'
+)
+
+select
+    totals.*,
+    baseline.baseline_cost_usd - totals.cost_usd as savings_usd,
+    case when baseline.baseline_cost_usd > 0
+        then (baseline.baseline_cost_usd - totals.cost_usd) / baseline.baseline_cost_usd else 0 end as savings_ratio
+from totals
+cross join baseline

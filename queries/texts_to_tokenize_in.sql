@@ -1,0 +1,9 @@
+-- Prompt texts not yet counted in $encoding (a routing target's encoding, for the simulation).
+with prompt_texts as (
+    select distinct text_hash from segments where kind <> 'output'
+)
+
+select $encoding as encoding, texts.text_hash, texts.text
+from prompt_texts
+inner join texts using (text_hash)
+anti join (select text_hash from text_tokens where encoding = $encoding) as counted using (text_hash)

@@ -1,0 +1,204 @@
+// The what-if replay: every request in time order, streamed from DuckDB, through the baseline
+// (no policy: what was billed) and each scenario's policies; one result row per request and
+// scenario goes back into DuckDB, where the rollups are SQL.
+import type { DuckDBAppender } from '@duckdb/node-api';
+import type { ScenarioFile } from '../config/scenarios.js';
+import { querySql, type Database } from '../db.js';
+import { priceUsage, resolveModelRates, type ModelRates, type PriceOverride } from '../pricing/catalogue.js';
+import { encodingForModel, type EncodingName } from '../tokenize/encodings.js';
+import { countMissingTexts } from '../tokenize/stage.js';
+import { estimateLatencyMs, fitLatency, type LatencyFit, type LatencySample } from './latency-model.js';
+import { policiesOf } from './policies/index.js';
+import { simulateFrom, type Policy, type ReplayContext, type ReplayRequest, type ReplaySegment, type SimulatedRequest } from './types.js';
+
+export interface SimulationOptions {
+  overrides: PriceOverride[];
+  encodings: Record<string, EncodingName>;
+  threads: number;
+}
+
+export interface SimulationRun {
+  requests: number;
+  seconds: number;
+  latencyModels: LatencyFit[];
+}
+
+const BASELINE = 'baseline';
+
+class Rates {
+  private readonly cache = new Map<string, ModelRates>();
+  constructor(private readonly overrides: PriceOverride[]) {}
+  of(provider: string, model: string, tsMs: number): ModelRates {
+    const day = Math.floor(tsMs / 86_400_000);
+    let rates = this.cache.get(`${provider}|${model}|${day}`);
+    if (rates?.bucketUnit === 'minute') rates = this.cache.get(`${provider}|${model}|m${Math.floor(tsMs / 60_000)}`);
+    if (!rates) {
+      rates = resolveModelRates({ provider, model, at: new Date(tsMs) }, this.overrides);
+      const key = rates.bucketUnit === 'minute' ? `${provider}|${model}|m${Math.floor(tsMs / 60_000)}` : `${provider}|${model}|${day}`;
+      this.cache.set(key, rates);
+      if (rates.bucketUnit === 'minute') this.cache.set(`${provider}|${model}|${day}`, rates);
+    }
+    return rates;
+  }
+}
+
+/** Prices a simulated request; Anthropic-style cache tokens as multiples of the input rate. */
+function priceSimulated(rates: ModelRates, simulated: SimulatedRequest): number {
+  const usage = {
+    inputTokens: simulated.inputTokens,
+    outputTokens: simulated.outputTokens,
+    cachedInputTokens: simulated.cachedInputTokens,
+    cacheWriteTokens: simulated.cacheWriteTokens,
+    cacheWrite1hTokens: simulated.cacheWrite1hTokens,
+  };
+  if (!simulated.cacheMultipliers) return priceUsage(rates, usage, simulated.batch).totalUsd;
+  const { read, write } = simulated.cacheMultipliers;
+  const tier = [...rates.tiers].reverse().find((t) => usage.inputTokens > t.tierStart);
+  if (!rates.priced || !tier) return 0;
+  const viaMultipliers = { ...tier, cachedInputPerMTok: tier.inputPerMTok * read, cacheWritePerMTok: tier.inputPerMTok * write, cacheWrite1hPerMTok: tier.inputPerMTok * write };
+  return priceUsage({ ...rates, tiers: [viaMultipliers] }, usage, simulated.batch).totalUsd;
+}
+
+interface ResultRow {
+  scenario: string;
+  request: ReplayRequest;
+  simulated: SimulatedRequest;
+  latencyMs: number | null;
+}
+
+function appendResult(appender: DuckDBAppender, { scenario, request, simulated, latencyMs }: ResultRow): void {
+  appender.appendVarchar(scenario);
+  appender.appendVarchar(request.requestId);
+  appender.appendVarchar(request.feature);
+  if (request.userId === null) appender.appendNull();
+  else appender.appendVarchar(request.userId);
+  appender.appendVarchar(simulated.model);
+  appender.appendDouble(simulated.blocked || simulated.responseCacheHit ? 0 : simulated.inputTokens);
+  appender.appendDouble(simulated.blocked || simulated.responseCacheHit ? 0 : simulated.outputTokens);
+  appender.appendDouble(simulated.blocked || simulated.responseCacheHit ? 0 : simulated.cachedInputTokens);
+  appender.appendDouble(simulated.costUsd);
+  if (latencyMs === null) appender.appendNull();
+  else appender.appendDouble(latencyMs);
+  appender.appendBoolean(simulated.responseCacheHit);
+  appender.appendBoolean(simulated.routed);
+  appender.appendBoolean(simulated.truncated);
+  appender.appendBoolean(simulated.blocked);
+  appender.endRow();
+}
+
+function toReplayRequest(row: Record<string, unknown>): ReplayRequest {
+  return {
+    requestId: row.request_id as string,
+    tsMs: Number(row.ts_ms),
+    feature: row.feature as string,
+    provider: row.provider as string,
+    model: row.model as string,
+    userId: (row.user_id as string | null) ?? null,
+    status: row.status as string,
+    batch: row.batch as boolean,
+    latencyMs: (row.latency_ms as number | null) ?? null,
+    responseKey: row.response_key as bigint,
+    cacheable: row.cacheable as boolean,
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    cachedInputTokens: Number(row.cached_input_tokens),
+    cacheWriteTokens: Number(row.cache_write_tokens),
+    cacheWrite1hTokens: Number(row.cache_write_1h_tokens),
+    costUsd: row.cost_usd as number,
+    // DuckDB list and struct values arrive as {items} and {entries}.
+    segments: (row.segments as { items: Array<{ entries: Record<string, unknown> }> }).items.map(({ entries: s }): ReplaySegment => ({
+      kind: s.kind as ReplaySegment['kind'],
+      tokens: s.tokens as number,
+      used: (s.used as boolean | null) ?? null,
+      prefixKey: s.prefixKey as bigint,
+    })),
+    question: (row.question as string | null) ?? null,
+    promptTokens: { o200k_base: (row.prompt_tokens_o200k as number | null) ?? null, cl100k_base: (row.prompt_tokens_cl100k as number | null) ?? null },
+  };
+}
+
+async function fitLatencyModels(db: Database, models: string[]): Promise<Map<string, LatencyFit>> {
+  const rows = await db.readQuery<{ model: string; input_tokens: string; output_tokens: string; latency_ms: number; ttft_ms: number | null }>('latency_samples');
+  const samples = new Map<string, LatencySample[]>();
+  for (const row of rows) {
+    const list = samples.get(row.model) ?? [];
+    list.push({ inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens), latencyMs: row.latency_ms, ttftMs: row.ttft_ms });
+    samples.set(row.model, list);
+  }
+  return new Map(models.map((model) => [model, fitLatency(model, samples.get(model) ?? [])]));
+}
+
+export async function runSimulation(db: Database, file: ScenarioFile, options: SimulationOptions): Promise<SimulationRun> {
+  const started = performance.now();
+  await db.run('delete from scenario_results');
+  const rates = new Rates(options.overrides);
+  const targets = file.scenarios.flatMap((s) => (s.routing ?? []).map((rule) => rule.to.model));
+  for (const encoding of new Set(targets.map((model) => encodingForModel(model, options.encodings)))) {
+    await countMissingTexts(db, 'texts_to_tokenize_in', { encoding }, options.threads);
+  }
+  const logged = (await db.readSql<{ model: string }>('select distinct model from requests')).map((r) => r.model);
+  const fits = await fitLatencyModels(db, [...new Set([...logged, ...targets])]);
+  const context: ReplayContext = {
+    price: (request, simulated) => priceSimulated(rates.of(simulated.provider, simulated.model, request.tsMs), simulated),
+    recountFor: (request, model) => {
+      const from = request.promptTokens[encodingForModel(request.model, options.encodings)];
+      const to = request.promptTokens[encodingForModel(model, options.encodings)];
+      return from && to ? request.inputTokens * (to / from) : request.inputTokens;
+    },
+  };
+  const scenarios = file.scenarios.map((s) => ({ name: s.name, policies: policiesOf(s) }));
+  const withQuestions = file.scenarios.some((s) => s.routing?.some((rule) => rule.when.userMessageMatches));
+  const appendConnection = await db.connect();
+  const appender = await appendConnection.createAppender('scenario_results');
+  let requests = 0;
+  try {
+    const result = await db.connection.stream(querySql('replay_requests'), { with_questions: withQuestions });
+    const columns = result.columnNames();
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      for (const row of chunk.getRowObjects(columns)) {
+        const request = toReplayRequest(row as Record<string, unknown>);
+        requests++;
+        replayOne(request, scenarios, context, fits, (r) => appendResult(appender, r));
+      }
+    }
+    appender.closeSync();
+  } finally {
+    appendConnection.closeSync();
+  }
+  return { requests, seconds: (performance.now() - started) / 1000, latencyModels: [...fits.values()] };
+}
+
+function replayOne(
+  request: ReplayRequest,
+  scenarios: Array<{ name: string; policies: Policy[] }>,
+  context: ReplayContext,
+  fits: Map<string, LatencyFit>,
+  emit: (row: ResultRow) => void,
+): void {
+  const fitOf = (model: string) => fits.get(model) ?? fitLatency(model, []);
+  const baselineLatency = request.latencyMs ?? estimateLatencyMs(fitOf(request.model), request.inputTokens, request.outputTokens);
+  emit({ scenario: BASELINE, request, simulated: simulateFrom(request), latencyMs: baselineLatency });
+  for (const scenario of scenarios) {
+    const simulated = simulateFrom(request);
+    for (const policy of scenario.policies) {
+      policy.apply(request, simulated, context);
+      if (simulated.responseCacheHit && simulated.blocked) break;
+    }
+    if (simulated.blocked || simulated.responseCacheHit) simulated.costUsd = 0;
+    else if (simulated.changed) simulated.costUsd = context.price(request, simulated);
+    emit({ scenario: scenario.name, request, simulated, latencyMs: scenarioLatency(request, simulated, baselineLatency, fitOf) });
+  }
+}
+
+/** A known latency (cache hit, batch) wins; else the baseline moved by the model's estimate. */
+function scenarioLatency(request: ReplayRequest, simulated: SimulatedRequest, baselineMs: number, fitOf: (model: string) => LatencyFit): number | null {
+  if (simulated.blocked) return null;
+  if (simulated.latencyOverrideMs !== null) return simulated.latencyOverrideMs;
+  if (!simulated.changed) return baselineMs;
+  const after = estimateLatencyMs(fitOf(simulated.model), simulated.inputTokens, simulated.outputTokens);
+  if (simulated.model !== request.model) return after;
+  const before = estimateLatencyMs(fitOf(request.model), request.inputTokens, request.outputTokens);
+  return Math.max(0, baselineMs + after - before);
+}
