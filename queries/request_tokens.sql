@@ -3,7 +3,16 @@
 -- calibration factor that scales segment counts to the logged input.
 create or replace table request_tokens as
 with requests_in_scope as (
-    select requests.*, model_encodings.encoding, model_encodings.exact
+    select
+        requests.*,
+        model_encodings.encoding,
+        -- OpenAI's chat format: 3 tokens per message plus its role (one token), the name and one
+        -- more token when a message has a name, 3 tokens priming the reply. Models with another
+        -- (unpublished) format get none: their segments are calibrated to the whole logged input.
+        case when model_encodings.exact
+            then 4 * requests.message_count + requests.name_tokens + requests.name_count + 3
+            else 0
+        end as overhead_tokens
     from requests
     inner join model_encodings using (model)
 ),
@@ -15,15 +24,16 @@ segment_tokens as (
         -- recount whole messages: a user message cut into chunks counts as the whole message
         sum(text_tokens.tokens) filter (
             where segments.kind <> 'output'
-              and not (r.user_message_hash is not null
+              and not (requests.user_message_hash is not null
                        and segments.kind in ('retrieval', 'user')
                        and segments.message_index is not null)
         ) as unsplit_tokens,
         sum(text_tokens.tokens) filter (where segments.kind = 'output') as output_text_tokens
     from segments
-    inner join requests_in_scope as r using (request_id)
+    inner join requests using (request_id)
+    inner join model_encodings using (model)
     inner join text_tokens
-        on text_tokens.text_hash = segments.text_hash and text_tokens.encoding = r.encoding
+        on text_tokens.text_hash = segments.text_hash and text_tokens.encoding = model_encodings.encoding
     group by segments.request_id
 ),
 
@@ -33,9 +43,9 @@ recounted as (
         r.has_text,
         coalesce(s.prompt_segment_tokens, 0) as prompt_segment_tokens,
         case when r.has_text then
-            coalesce(s.unsplit_tokens, 0) + coalesce(whole_user.tokens, 0) + overhead.tokens
+            coalesce(s.unsplit_tokens, 0) + coalesce(whole_user.tokens, 0) + r.overhead_tokens
         end as recounted_input_tokens,
-        case when r.has_text then overhead.tokens end as chat_overhead_tokens,
+        case when r.has_text then r.overhead_tokens end as chat_overhead_tokens,
         coalesce(s.output_text_tokens, 0) as recounted_output_tokens,
         r.usage_input_tokens,
         r.usage_output_tokens,
@@ -46,12 +56,6 @@ recounted as (
     left join segment_tokens as s using (request_id)
     left join text_tokens as whole_user
         on whole_user.text_hash = r.user_message_hash and whole_user.encoding = r.encoding
-    -- OpenAI's chat format: 3 tokens per message plus its role (one token), the name and one
-    -- more token when a message has a name, 3 tokens priming the reply. Models with another
-    -- (unpublished) format get none: their segments are calibrated to the whole logged input.
-    cross join lateral (
-        select case when r.exact then 4 * r.message_count + r.name_tokens + r.name_count + 3 else 0 end as tokens
-    ) as overhead
 )
 
 select

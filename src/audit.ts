@@ -50,10 +50,12 @@ export function settingsUsed(options: AuditOptions, threads: number): Record<str
   };
 }
 
-async function timed<T>(timings: Record<string, number>, stage: string, work: () => Promise<T>): Promise<T> {
+async function timed<T>(timings: Record<string, number>, stage: string, work: () => Promise<T>, onStage?: AuditOptions['onStage']): Promise<T> {
   const started = performance.now();
+  onStage?.(stage, 'started');
   const result = await work();
   timings[stage] = Math.round(performance.now() - started) / 1000;
+  onStage?.(stage, `done in ${timings[stage]} s`);
   return result;
 }
 
@@ -95,10 +97,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
         onFile: (file, stats) => options.onStage?.('load', `${file.path}: ${stats.rowsRead} rows read so far`),
       }),
     );
-    const tokens = await timed(timings, 'tokenize', () => runTokenStage(db, options.config.encodings, threads));
-    await timed(timings, 'price', () => loadModelRates(db.connection, options.config.pricing.overrides));
-    await timed(timings, 'classify', () => runWasteStage(db, options.config, threads));
-    const simulation = options.scenarios ? await timed(timings, 'simulate', () => simulate(db, options, threads)) : null;
+    const tokens = await timed(timings, 'tokenize', () => runTokenStage(db, options.config.encodings, threads), options.onStage);
+    await timed(timings, 'price', () => loadModelRates(db.connection, options.config.pricing.overrides), options.onStage);
+    await timed(timings, 'classify', () => runWasteStage(db, options.config, threads), options.onStage);
+    const simulation = options.scenarios ? await timed(timings, 'simulate', () => simulate(db, options, threads), options.onStage) : null;
     const order = options.scenarios?.scenarios.map((s) => s.name) ?? [];
     const settings = { ...settingsUsed(options, threads), scenarios: options.scenarios?.scenarios ?? [], latencyModels: simulation?.latencyModels ?? [] };
     const summary = await timed(timings, 'summarize', () => buildSummary(db, load, settings, order));

@@ -66,6 +66,7 @@ export async function auditCommand(inputs: string[], flags: AuditFlags, output: 
     const { input, totals } = run.summary;
     log(`read ${input.rowsRead} rows: ${input.rowsLoaded} loaded, ${input.rowsAlreadyLoaded} already loaded, ${input.rowsQuarantined} quarantined`);
     log(`${totals.requests} requests, $${totals.costUsd.toFixed(2)} spent`);
+    log(`stage seconds: ${Object.entries(run.timings).map(([stage, seconds]) => `${stage} ${seconds}`).join(', ')}`);
     if (flags.json) process.stdout.write(summaryJson(run.summary));
     else process.stdout.write(output.print ? output.print(run, reportPath) : `${reportPath}\n`);
     if (flags.strict && input.rowsQuarantined > 0) {
