@@ -97,4 +97,27 @@ describe('tokenaudit audit', () => {
     expect(llama).toMatchObject({ priced: true });
     expect(llama.costUsd).toBeCloseTo(0.00005, 12);
   });
+
+  it('keeps loaded requests in --db across runs: the same file again changes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-e2e-'));
+    const db = join(dir, 'audit.duckdb');
+    const first = JSON.parse(tokenaudit(['audit', FIXTURE, '--db', db, '--out', dir, '--json', '--quiet']).stdout);
+    const second = JSON.parse(tokenaudit(['audit', FIXTURE, '--db', db, '--out', dir, '--json', '--quiet']).stdout);
+    expect(second.input).toMatchObject({ rowsRead: 12, rowsLoaded: 0, rowsAlreadyLoaded: 6, rowsQuarantined: 6 });
+    expect(second.totals).toEqual(first.totals);
+  });
+
+  it('simulates scenarios and prints the scenario table', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-e2e-'));
+    const scenarios = join(dir, 'scenarios.yaml');
+    writeFileSync(scenarios, 'scenarios:\n  - name: mini\n    routing:\n      - when: { model: gpt-4o }\n        to: { model: gpt-4o-mini }\n');
+    const run = tokenaudit(['simulate', FIXTURE, '--scenarios', scenarios, '--out', dir, '--quiet']);
+    expect(run.status).toBe(0);
+    const [header, , baseline, mini] = run.stdout.trim().split('\n');
+    expect(header).toMatch(/^scenario\s+cost\s+savings\s+savings %\s+p50\s+p95\s+cache hits\s+routed\s+truncated\s+blocked$/);
+    expect(baseline).toMatch(/^baseline\s+\$0\.02\s+\$0\.00\s+0\.0%/);
+    // r-1 and r-6 move from gpt-4o to gpt-4o-mini
+    expect(mini).toMatch(/^mini\s.*\s2\s+0\s+0$/);
+    expect(tokenaudit(['simulate', FIXTURE, '--out', dir, '--quiet']).status).toBe(1);
+  });
 });

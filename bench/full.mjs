@@ -1,0 +1,90 @@
+// `npm run bench`: the full audit (load, tokenize, six waste rules, three scenarios, report) on
+// `tokenaudit sample --profile heavy` logs, against a plain DuckDB scan of the same files in the
+// same run. Writes wall time per stage, rows/s, MB/s, peak RSS and database size to bench/RESULTS.md.
+// Usage: node bench/full.mjs [--requests 200000] [--threads N] [--memory-limit 4GB]
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { writeSample } from '../dist/samples/generator.js';
+import { runAudit } from '../dist/src/audit.js';
+import { parseAuditConfig } from '../dist/src/config/audit.js';
+import { loadScenarioFile } from '../dist/src/config/scenarios.js';
+import { findLogFiles } from '../dist/src/ingest/read.js';
+import { renderReport } from '../dist/src/report/render.js';
+import { writeOutputs } from '../dist/src/report/outputs.js';
+import { machine, mb, writeResults } from './report.mjs';
+
+const { values } = parseArgs({ options: { requests: { type: 'string', default: '200000' }, threads: { type: 'string' }, 'memory-limit': { type: 'string', default: '4GB' } } });
+const requests = Number(values.requests);
+const threads = values.threads ? Number(values.threads) : availableParallelism();
+const dir = new URL(`./data/heavy-${requests}/`, import.meta.url).pathname;
+const logs = join(dir, 'logs');
+
+if (!existsSync(logs)) {
+  mkdirSync(dir, { recursive: true });
+  process.stderr.write(`generating ${requests} heavy requests…\n`);
+  const sample = await writeSample({ outDir: dir, requests, seed: 1, profile: 'heavy' });
+  writeFileSync(join(dir, 'distinct.json'), JSON.stringify({ distinctTextBytes: sample.distinctTextBytes, totalTextBytes: sample.totalTextBytes }));
+}
+const bytes = readdirSync(logs).reduce((sum, file) => sum + statSync(join(logs, file)).size, 0);
+
+/** The floor: DuckDB reading the same JSON and unnesting every message, nothing else. */
+async function plainScan() {
+  const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
+  const connection = await instance.connect();
+  const started = performance.now();
+  await connection.runAndReadAll(`select count(*), sum(length(m.content)) from read_json('${logs}/*.jsonl', format = 'newline_delimited', columns = {messages: 'STRUCT(role VARCHAR, content VARCHAR)[]'}), unnest(messages) as u(m)`);
+  const seconds = (performance.now() - started) / 1000;
+  connection.closeSync();
+  instance.closeSync();
+  return seconds;
+}
+
+process.stderr.write('plain DuckDB scan…\n');
+const scanSeconds = await plainScan();
+const dbPath = join(dir, 'bench.duckdb');
+rmSync(dbPath, { force: true });
+rmSync(`${dbPath}.wal`, { force: true });
+process.stderr.write('full audit…\n');
+const started = performance.now();
+const run = await runAudit({
+  files: findLogFiles([logs]),
+  config: parseAuditConfig({}),
+  scenarios: loadScenarioFile(new URL('./scenarios.yaml', import.meta.url).pathname),
+  format: 'canonical',
+  dbPath,
+  threads,
+  memoryLimit: values['memory-limit'],
+  onStage: (stage, detail) => process.stderr.write(`[${stage}] ${detail}\n`),
+});
+const outDir = join(dir, 'out');
+mkdirSync(outDir, { recursive: true });
+const reportStarted = performance.now();
+await writeOutputs(run.db, run.summary, outDir);
+writeFileSync(join(outDir, 'report.html'), renderReport(run.summary));
+run.timings.report = (performance.now() - reportStarted) / 1000;
+const totalSeconds = (performance.now() - started) / 1000;
+run.db.close();
+const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+const dbBytes = statSync(dbPath).size;
+const distinct = existsSync(join(dir, 'distinct.json')) ? JSON.parse((await import('node:fs')).readFileSync(join(dir, 'distinct.json'), 'utf8')) : null;
+const scenarios = 3;
+
+const lines = [
+  `Machine: ${machine()}; ${threads} threads, DuckDB memory limit ${values['memory-limit']}.`,
+  `Input: ${requests.toLocaleString('en-US')} requests from \`tokenaudit sample --profile heavy --seed 1\`, ${mb(bytes)} of JSONL` +
+    (distinct ? `, ${((distinct.distinctTextBytes / distinct.totalTextBytes) * 100).toFixed(1)} % distinct text bytes.` : '.'),
+  '',
+  '| stage | seconds |',
+  '|---|---:|',
+  ...Object.entries(run.timings).map(([stage, seconds]) => `| ${stage} | ${Number(seconds).toFixed(1)} |`),
+  `| **total** | **${totalSeconds.toFixed(1)}** |`,
+  '',
+  `- ${Math.round(requests / totalSeconds).toLocaleString('en-US')} requests/s, ${(bytes / 1e6 / totalSeconds).toFixed(1)} MB/s end to end; peak RSS ${mb(peakRssBytes)}; database ${mb(dbBytes)}.`,
+  `- Plain DuckDB scan of the same files (read + unnest every message) in the same run: ${scanSeconds.toFixed(1)} s; the full audit took ${(totalSeconds / scanSeconds).toFixed(1)}× that.`,
+  `- Replay: ${scenarios} scenarios + baseline over ${requests.toLocaleString('en-US')} requests in ${Number(run.timings.simulate).toFixed(1)} s = ${((scenarios * requests) / Number(run.timings.simulate)).toFixed(0)} scenario-requests/s (${(scenarios / Number(run.timings.simulate)).toFixed(2)} scenarios/s).`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+writeResults(`Full audit, ${requests.toLocaleString('en-US')} requests (\`npm run bench\`)`, lines.join('\n'));
