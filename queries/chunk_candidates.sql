@@ -44,3 +44,4 @@ from triples
 inner join texts as chunk_text on chunk_text.text_hash = triples.chunk_hash
 inner join texts as output_text on output_text.text_hash = triples.output_hash
 left join texts as question_text on question_text.text_hash = triples.question_hash
+order by triples.output_hash, triples.question_hash

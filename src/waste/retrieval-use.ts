@@ -32,10 +32,25 @@ export interface ChunkUse {
   sharedNgrams: number;
 }
 
+/** The 4-grams of the last text asked for: the chunks of one answer arrive together. */
+class LastNgrams {
+  private text: string | null = null;
+  private grams = new Set<string>();
+  of(text: string): Set<string> {
+    if (text !== this.text) {
+      this.text = text;
+      this.grams = wordNgrams(text);
+    }
+    return this.grams;
+  }
+}
+const lastOutput = new LastNgrams();
+const lastQuestion = new LastNgrams();
+
 export function decideChunkUse(chunkId: string, chunk: string, output: string, question: string, minSharedNgrams: number): ChunkUse {
   const cited = citesId(output, chunkId);
-  const outputGrams = wordNgrams(output);
-  const questionGrams = wordNgrams(question);
+  const outputGrams = lastOutput.of(output);
+  const questionGrams = lastQuestion.of(question);
   let sharedNgrams = 0;
   for (const gram of wordNgrams(chunk)) {
     if (outputGrams.has(gram) && !questionGrams.has(gram)) sharedNgrams++;
