@@ -1,47 +1,25 @@
--- Distinct (chunk, output, question) triples whose use must be decided: every retrieval
--- chunk of a request with an output text, with the text of the user's question.
-with chunks as (
-    select request_id, ordinal, chunk_id, text_hash as chunk_hash
-    from segments
-    where kind = 'retrieval'
-),
-
-outputs as (
-    select request_id, any_value(text_hash) as output_hash
-    from segments
-    where kind = 'output'
-    group by request_id
-),
-
-questions as (
-    select request_id, any_value(text_hash) as question_hash
-    from segments
-    where kind = 'user'
-    group by request_id
-),
-
-triples as (
-    select distinct chunks.chunk_id, chunks.chunk_hash, outputs.output_hash, questions.question_hash
-    from chunks
-    inner join outputs using (request_id)
-    left join questions using (request_id)
+-- Distinct (chunk, output, question) triples not decided yet, with their texts, grouped by
+-- answer so a worker reuses the answer's 4-grams across its chunks.
+with undecided as (
+    select distinct chunk_triples.chunk_id, chunk_triples.chunk_hash, chunk_triples.output_hash, chunk_triples.question_hash
+    from chunk_triples
     anti join chunk_decisions
-        on chunk_decisions.chunk_id = chunks.chunk_id
-       and chunk_decisions.chunk_hash = chunks.chunk_hash
-       and chunk_decisions.output_hash = outputs.output_hash
-       and chunk_decisions.question_hash is not distinct from questions.question_hash
+        on chunk_decisions.chunk_id = chunk_triples.chunk_id
+       and chunk_decisions.chunk_hash = chunk_triples.chunk_hash
+       and chunk_decisions.output_hash = chunk_triples.output_hash
+       and chunk_decisions.question_hash is not distinct from chunk_triples.question_hash
 )
 
 select
-    triples.chunk_id,
-    triples.chunk_hash,
-    triples.output_hash,
-    triples.question_hash,
+    undecided.chunk_id,
+    undecided.chunk_hash,
+    undecided.output_hash,
+    undecided.question_hash,
     chunk_text.text as chunk_text,
     output_text.text as output_text,
     coalesce(question_text.text, '') as question_text
-from triples
-inner join texts as chunk_text on chunk_text.text_hash = triples.chunk_hash
-inner join texts as output_text on output_text.text_hash = triples.output_hash
-left join texts as question_text on question_text.text_hash = triples.question_hash
-order by triples.output_hash, triples.question_hash
+from undecided
+inner join texts as chunk_text on chunk_text.text_hash = undecided.chunk_hash
+inner join texts as output_text on output_text.text_hash = undecided.output_hash
+left join texts as question_text on question_text.text_hash = undecided.question_hash
+order by undecided.output_hash, undecided.question_hash

@@ -12,7 +12,8 @@ const encodingName = z.enum(['o200k_base', 'cl100k_base']);
 
 export const DEFAULT_RETRIEVAL_EXTRACT = '<document id="(?<id>[^"]+)">(?<text>[\\s\\S]*?)</document>';
 
-const regexSource = z.string().refine(
+/** A string that compiles as a JavaScript regular expression. */
+export const regexSource = z.string().refine(
   (source) => {
     try {
       new RegExp(source);

@@ -1,23 +1,11 @@
 // The scenario file (`--scenarios`, YAML or JSON): named what-if policies, validated strictly —
 // an unknown key, model or feature is an error naming the path and the nearest valid name.
 import { z } from 'zod';
-import { ConfigError, readConfigFile } from './audit.js';
+import { ConfigError, readConfigFile, regexSource } from './audit.js';
 import { describeIssues, formatPath, nearest } from './issues.js';
 
 const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const count = z.number().int().nonnegative();
-
-const regexSource = z.string().refine(
-  (source) => {
-    try {
-      new RegExp(source);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a valid regular expression' },
-);
 
 const routingRule = z.strictObject({
   when: z

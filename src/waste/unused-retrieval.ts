@@ -43,6 +43,7 @@ export const unusedRetrieval: WasteDetector = {
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task)).catch(() => {});
     };
+    await db.runQuery('chunk_triples');
     try {
       const result = await db.connection.stream(querySql('chunk_candidates'));
       let keys: Keys[] = [];

@@ -8,18 +8,10 @@ import { DEFAULT_RETRIEVAL_EXTRACT } from '../../src/config/audit.js';
 import { Database } from '../../src/db.js';
 import { loadLogFiles } from '../../src/ingest/load.js';
 import { findLogFiles } from '../../src/ingest/read.js';
+import { mulberry32 } from '../random.js';
 
 const SOURCE = new URL('../fixtures/canonical/basic.jsonl', import.meta.url).pathname;
 const VALID = readFileSync(SOURCE, 'utf8').split('\n').slice(0, 6);
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SWAPS: unknown[] = [null, 42, -1, 1e308, 'text', true, [], {}, [1, 'a'], { role: 'user' }];
 
