@@ -7,6 +7,7 @@ import { loadLogFiles, type LoadStats } from './ingest/load.js';
 import type { LogFile } from './ingest/read.js';
 import { loadModelRates } from './pricing/rates.js';
 import { buildSummary, type Summary } from './report/summary.js';
+import { checkBudgets } from './report/budgets.js';
 import { runTokenStage, type TokenStageStats } from './tokenize/stage.js';
 import { runWasteStage } from './waste/index.js';
 import { checkScenarioNames, type ScenarioFile } from './config/scenarios.js';
@@ -103,7 +104,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
     const simulation = options.scenarios ? await timed(timings, 'simulate', () => simulate(db, options, threads), options.onStage) : null;
     const order = options.scenarios?.scenarios.map((s) => s.name) ?? [];
     const settings = { ...settingsUsed(options, threads), scenarios: options.scenarios?.scenarios ?? [], latencyModels: simulation?.latencyModels ?? [] };
-    const summary = await timed(timings, 'summarize', () => buildSummary(db, load, settings, order));
+    const summary = await timed(timings, 'summarize', () => buildSummary(db, load, settings, order), options.onStage);
+    summary.budgets = await checkBudgets(db, options.config.budgets, summary);
+    summary.timings = timings;
     return { db, load, tokens, summary, simulation, timings };
   } catch (error) {
     db.close();

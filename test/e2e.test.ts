@@ -120,4 +120,28 @@ describe('tokenaudit audit', () => {
     expect(mini).toMatch(/^mini\s.*\s2\s+0\s+0$/);
     expect(tokenaudit(['simulate', FIXTURE, '--out', dir, '--quiet']).status).toBe(1);
   });
+
+  it('exits 3 on a breached budget, still writes the report, and lists every budget', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-e2e-'));
+    const config = join(dir, 'audit.yaml');
+    writeFileSync(config, 'budgets:\n  maxCostUsd: 0.01\n  maxWasteRatio: 0.99\n  features:\n    kb-answer: { maxInputTokensPerRequest: 1000, maxCostUsd: 1 }\n');
+    const run = tokenaudit(['audit', FIXTURE, '--config', config, '--out', dir, '--json', '--quiet']);
+    expect(run.status).toBe(3);
+    expect(existsSync(join(dir, 'report.html'))).toBe(true);
+    const { budgets } = JSON.parse(run.stdout);
+    expect(budgets).toEqual([
+      { name: 'maxCostUsd', limit: 0.01, actual: expect.closeTo(0.016496, 12), breached: true },
+      { name: 'maxWasteRatio', limit: 0.99, actual: expect.any(Number), breached: false },
+      { name: 'features.kb-answer.maxCostUsd', limit: 1, actual: expect.closeTo(0.00554, 12), breached: false },
+      // r-1 billed 1,500 input tokens; r-6 16
+      { name: 'features.kb-answer.maxInputTokensPerRequest', limit: 1000, actual: 1500, breached: true, requestsOver: 1, requestIdsOver: ['r-1'] },
+    ]);
+  });
+
+  it('exits 0 within budget', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-e2e-'));
+    const config = join(dir, 'audit.yaml');
+    writeFileSync(config, 'budgets: { maxCostUsd: 1, features: { support-chat: { maxP95LatencyMs: 100000 } } }\n');
+    expect(tokenaudit(['audit', FIXTURE, '--config', config, '--out', dir, '--quiet']).status).toBe(0);
+  });
 });

@@ -69,11 +69,13 @@ export async function auditCommand(inputs: string[], flags: AuditFlags, output: 
     log(`stage seconds: ${Object.entries(run.timings).map(([stage, seconds]) => `${stage} ${seconds}`).join(', ')}`);
     if (flags.json) process.stdout.write(summaryJson(run.summary));
     else process.stdout.write(output.print ? output.print(run, reportPath) : `${reportPath}\n`);
+    const breaches = run.summary.budgets.filter((budget) => budget.breached);
+    for (const budget of breaches) log(`budget exceeded: ${budget.name} = ${budget.actual} > ${budget.limit}`);
     if (flags.strict && input.rowsQuarantined > 0) {
       log(`--strict: ${input.rowsQuarantined} rows were quarantined`);
       return EXIT.quarantined;
     }
-    return EXIT.ok;
+    return breaches.length > 0 ? EXIT.budget : EXIT.ok;
   } finally {
     run.db.close();
   }

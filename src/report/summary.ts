@@ -2,6 +2,7 @@
 // Field names are a contract: extend, never rename; bump SCHEMA_VERSION on change.
 import type { Database } from '../db.js';
 import type { LoadStats } from '../ingest/load.js';
+import type { BudgetCheck } from './budgets.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -76,6 +77,10 @@ export interface Summary {
   features: FeatureSummary[];
   models: ModelSummary[];
   scenarios: ScenarioSummary[];
+  /** Every budget of the config with its actual value; any breached → exit 3. */
+  budgets: BudgetCheck[];
+  /** Wall-clock seconds per stage. */
+  timings: Record<string, number>;
   settings: Record<string, unknown>;
 }
 
@@ -198,6 +203,8 @@ export async function buildSummary(db: Database, input: LoadStats, settings: Rec
     features,
     models,
     scenarios: await buildScenarioSummaries(db, scenarioOrder),
+    budgets: [],
+    timings: {},
     settings,
   };
 }
