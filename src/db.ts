@@ -4,6 +4,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 
+/** The layout of the tables in queries/tables; bump it (and migrate) when they change. */
+export const DB_SCHEMA_VERSION = 1;
+
+export class DatabaseError extends Error {}
+
 export interface DbOptions {
   /** Database file; in memory when absent. */
   path?: string;
@@ -48,11 +53,45 @@ export class Database {
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
     if (options.tempDirectory) config.temp_directory = options.tempDirectory;
-    const instance = await DuckDBInstance.create(options.path ?? ':memory:', config);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(options.path ?? ':memory:', config);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/lock/i.test(message)) {
+        throw new DatabaseError(`${options.path}: in use by another tokenaudit run (${message.split('\n')[0]}); wait for it to finish`);
+      }
+      throw new DatabaseError(`${options.path ?? 'database'}: cannot open (${message.split('\n')[0]})`);
+    }
     const connection = await instance.connect();
     const db = new Database(instance, connection);
-    await db.createTables();
+    try {
+      await db.checkSchemaVersion(options.path);
+      await db.createTables();
+    } catch (error) {
+      db.close();
+      throw error;
+    }
     return db;
+  }
+
+  /** A database from another tokenaudit version is refused, never misread. */
+  private async checkSchemaVersion(path: string | undefined): Promise<void> {
+    const tables = await this.readSql<{ name: string }>("select table_name as name from information_schema.tables where table_schema = 'main'");
+    const names = new Set(tables.map((t) => t.name));
+    if (names.has('requests') && !names.has('tokenaudit_meta')) {
+      throw new DatabaseError(`${path}: written by an older tokenaudit (no schema version); audit into a new --db file`);
+    }
+    if (names.has('tokenaudit_meta')) {
+      const [row] = await this.readSql<{ value: string }>("select value from tokenaudit_meta where key = 'schema_version'");
+      const version = Number(row?.value);
+      if (version !== DB_SCHEMA_VERSION) {
+        throw new DatabaseError(`${path}: database schema version ${row?.value ?? 'unknown'}, this tokenaudit reads version ${DB_SCHEMA_VERSION}; audit into a new --db file`);
+      }
+      return;
+    }
+    await this.run(readFileSync(join(repoRoot(), 'queries', 'tables', '_meta.sql'), 'utf8'));
+    await this.run("insert into tokenaudit_meta values ('schema_version', $version)", { version: String(DB_SCHEMA_VERSION) });
   }
 
   /** A second connection, e.g. for an Appender while a result streams on the first. */

@@ -1,0 +1,40 @@
+// The database file: one run at a time, and never a layout this version does not know.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Database, DatabaseError } from '../src/db.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+describe('the --db file', () => {
+  it('refuses a database written with another schema version', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tokenaudit-db-')), 'audit.duckdb');
+    const db = await Database.open({ path });
+    await db.run("update tokenaudit_meta set value = '99' where key = 'schema_version'");
+    db.close();
+    await expect(Database.open({ path })).rejects.toThrow(DatabaseError);
+    await expect(Database.open({ path })).rejects.toThrow(/schema version 99, this tokenaudit reads version 1/);
+  });
+
+  it('refuses a database that has tables but no version', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tokenaudit-db-')), 'audit.duckdb');
+    const db = await Database.open({ path });
+    await db.run('drop table tokenaudit_meta');
+    db.close();
+    await expect(Database.open({ path })).rejects.toThrow(/written by an older tokenaudit/);
+  });
+
+  it('fails at once, saying so, while another process has the database open', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tokenaudit-db-')), 'audit.duckdb');
+    const holder = spawn(process.execPath, ['--import', 'tsx', '-e', `import('${ROOT}src/db.ts').then(async ({ Database }) => { await Database.open({ path: '${path}' }); console.log('open'); setTimeout(() => process.exit(0), 20000); })`], { cwd: ROOT });
+    await new Promise<void>((resolve) => holder.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('open') && resolve()));
+    try {
+      const second = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import('${ROOT}src/db.ts').then(({ Database }) => Database.open({ path: '${path}' })).then(() => console.log('opened'), (e) => console.log(e.message))`], { cwd: ROOT, encoding: 'utf8' });
+      expect(second.stdout).toContain('in use by another tokenaudit run');
+    } finally {
+      holder.kill();
+    }
+  });
+});
