@@ -144,4 +144,15 @@ describe('tokenaudit audit', () => {
     writeFileSync(config, 'budgets: { maxCostUsd: 1, features: { support-chat: { maxP95LatencyMs: 100000 } } }\n');
     expect(tokenaudit(['audit', FIXTURE, '--config', config, '--out', dir, '--quiet']).status).toBe(0);
   });
+
+  it('writes the headline numbers for Prometheus with --metrics', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-e2e-'));
+    const metrics = join(dir, 'tokenaudit.prom');
+    expect(tokenaudit(['audit', FIXTURE, '--out', dir, '--metrics', metrics, '--quiet']).status).toBe(0);
+    const text = readFileSync(metrics, 'utf8');
+    expect(text).toContain('# TYPE tokenaudit_total_cost_usd gauge\ntokenaudit_total_cost_usd 0.016496');
+    expect(text).toContain('tokenaudit_requests{feature="kb-answer"} 2');
+    expect(text).toContain('tokenaudit_input_tokens{model="my-llama-70b",provider="unknown"} 100');
+    expect(text).toMatch(/tokenaudit_latency_p95_ms\{feature="kb-answer"\} 1840/);
+  });
 });

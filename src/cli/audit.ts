@@ -7,6 +7,7 @@ import { loadScenarioFile } from '../config/scenarios.js';
 import { FORMAT_NAMES } from '../ingest/adapters/index.js';
 import { findLogFiles } from '../ingest/read.js';
 import { summaryJson, writeOutputs } from '../report/outputs.js';
+import { writeMetrics } from '../report/metrics.js';
 import { renderReport } from '../report/render.js';
 import { EXIT, UsageError } from './exit.js';
 
@@ -20,6 +21,7 @@ export interface AuditFlags {
   json?: boolean;
   threads?: string;
   memoryLimit?: string;
+  metrics?: string;
   quiet?: boolean;
 }
 
@@ -61,6 +63,7 @@ export async function auditCommand(inputs: string[], flags: AuditFlags, output: 
     const outDir = resolve(flags.out);
     mkdirSync(outDir, { recursive: true });
     await writeOutputs(run.db, run.summary, outDir);
+    if (flags.metrics) await writeMetrics(run.db, run.summary, resolve(flags.metrics));
     const reportPath = join(outDir, 'report.html');
     writeFileSync(reportPath, renderReport(run.summary));
     const { input, totals } = run.summary;

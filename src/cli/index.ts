@@ -38,6 +38,7 @@ function auditOptions(command: Command, scenarios: string): Command {
     .option('--json', 'print summary.json to stdout')
     .option('--threads <n>', 'worker threads and DuckDB threads (default: one per core)')
     .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 4GB')
+    .option('--metrics <file>', 'write headline numbers in the Prometheus text format (node_exporter textfile collector)')
     .option('--quiet', 'print nothing on stderr');
 }
 

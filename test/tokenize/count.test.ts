@@ -1,10 +1,13 @@
-// Exact counts: the fast path equals OpenAI's tiktoken on real ground-truth vectors and equals
-// js-tiktoken on 10,000 varied texts per encoding.
+// Exact counts: the fast path equals OpenAI's tiktoken on real ground-truth vectors, equals
+// js-tiktoken on 10,000 varied texts per encoding, and stays fast on pathological input.
 import { readFileSync } from 'node:fs';
 import { getEncoding } from 'js-tiktoken';
-import { describe, expect, it } from 'vitest';
-import { countTokens, countTokensReference, splitAdditive } from '../../src/tokenize/count.js';
+import cl100kRanks from 'js-tiktoken/ranks/cl100k_base';
+import o200kRanks from 'js-tiktoken/ranks/o200k_base';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chatOverheadTokens, countTokens, countTokensReference, PRETOKENIZER_PATTERNS, splitAdditive } from '../../src/tokenize/count.js';
 import type { EncodingName } from '../../src/tokenize/encodings.js';
+import { mulberry32 } from '../random.js';
 
 interface Vector {
   encoding: EncodingName;
@@ -14,85 +17,165 @@ interface Vector {
   source: string;
 }
 
-/** Vectors whose text holds special-token text were made with special tokens allowed. */
-const SPECIAL_TOKEN_TEXT = /<\|(endoftext|fim_prefix|fim_middle|fim_suffix|endofprompt)\|>/;
-
 const VECTORS: Vector[] = readFileSync(new URL('../fixtures/tokenizer-vectors/vectors.jsonl', import.meta.url), 'utf8')
   .trim()
   .split('\n')
   .map((line) => JSON.parse(line));
 
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Vectors whose text holds special-token text were made with special tokens allowed. */
+const SPECIAL_TOKEN_TEXT = /<\|(endoftext|fim_prefix|fim_middle|fim_suffix|endofprompt)\|>/;
+const ENCODINGS = ['o200k_base', 'cl100k_base'] as const;
 
-const PIECES = [
-  'The quick brown fox', ' jumps over the lazy dog.', 'naïve café résumé', '東京都の天気は晴れです。', '中文分词测试',
-  '한국어 텍스트', 'שלום עולם', 'مرحبا بالعالم', 'e\u0301\u0301 a\u0308\u0324', '👩‍👩‍👧‍👦🏳️‍🌈🇳🇴', '🙂🙃',
-  'function add(a, b) {\n  return a + b;\n}\n', 'SELECT * FROM t WHERE x >= 10;', '    indented\n\n\n',
-  '\t\t\ttabs', '   ', '\n', '\r\n', '1234567890123', '3.14159', '<|endoftext|>', '<|fim_prefix|>', '<|im_start|>user',
-  '<|endoftext', 'Supercalifragilisticexpialidocious'.repeat(3), '!!!???...', '\n\n---\n\n', '//comment', 'http://example.com/a?b=c',
-  "don't won't it's", 'ALLCAPS SHOUTING', '$1,000,000.00', '\u0000\u001f', '\uFFFD', 'x'.repeat(200),
+const WORDS = ['the', 'The', 'THE', 'quick', 'Brown', 'fOX', 'HTTPServer', 'iPhone', 'naïve', 'café', 'Ünïcödé', 'straße', 'Ωmega', 'ǅemal', 'x', 'I'];
+const FRAGMENTS = [
+  // contractions, in every case, and look-alikes
+  "don't", "WE'LL", "they'Re", "it'S", "'s", "'ll", "'", "''", "'d'", 'you’re',
+  // CJK, Hangul, fullwidth, RTL (Hebrew with points, Arabic with Arabic-Indic digits), Devanagari, Thai
+  '東京都の天気は晴れです。', '中文分词测试，', '한국어 텍스트', 'ｆｕｌｌｗｉｄｔｈ１２３', 'שָׁלוֹם עולם', 'مرحبا بالعالم ١٢٣٤', 'नमस्ते दुनिया', 'ไทย',
+  // combining marks, emoji with ZWJ / variation selectors / skin tones / flags, lone surrogates
+  'e\u0301\u0301', 'a\u0308\u0324', '\u0301', '👩‍👩‍👧‍👦', '🏳️‍🌈', '🇳🇴🇯🇵', '👍🏽', '🙂', '\u200d', '\ufe0f', '\ud83d', '\udc00x',
+  // special-token look-alikes
+  '<|endoftext|>', '<|fim_prefix|>', '<|fim_middle|>', '<|endofprompt|>', '<|im_start|>', '<|endoftext', 'endoftext|>', '<||>',
+  // code and markup
+  'function add(a, b) {\n  return a + b;\n}\n', 'if (x >= 10 && y != null) { return; }', 'SELECT * FROM t WHERE id IN (1, 2, 3);',
+  'http://example.com/a/b?c=d&e=f#g', '//comment', '/* block */', '#!/usr/bin/env node', '{"key": [1, 2.5, "v"], "n": null}', '</div><br/>',
+  // numbers and punctuation, ASCII and not
+  '$1,000,000.00', '3.14159', '²³', '½', '1e-10', '0x1F', 'v1.2.3', '-42', '!!!???...', '---', '***', '\\\\', '…', '—', '“quoted”', '«guillemets»',
+  '\u0000', '\u001f', '\u007f', '\uFFFD', '\u00ad',
 ];
+const SPACES = [' ', '  ', '   ', '\t', '\t\t', '\n', '\n\n', '\r\n', ' \n', '\n ', '\n\n\n   ', '\u00a0', '\u3000', '\u2028', '\u0085', '\v', '\f', ' \t \n'];
+const LONG_WORDS = ['Supercalifragilisticexpialidocious', 'x', 'ab', '-', ' ', '\n', '9', 'é'];
+
+function variedText(random: () => number): string {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const run = (from: number, maxLength: number) =>
+    Array.from({ length: 1 + Math.floor(random() * maxLength) }, () => String.fromCharCode(from + Math.floor(random() * (from === 48 ? 10 : 26)))).join('');
+  if (random() < 0.02) return pick(LONG_WORDS).repeat(1 + Math.floor(random() * 30));
+  let text = '';
+  for (let parts = 1 + Math.floor(random() * 40); parts > 0; parts--) {
+    const kind = random();
+    if (kind < 0.3) text += pick(WORDS);
+    else if (kind < 0.4) text += run(97, 20); // a lower-case word up to 20 letters
+    else if (kind < 0.45) text += run(48, 30); // a digit run up to 30 digits
+    else if (kind < 0.55) text += String.fromCodePoint(Math.floor(random() * 0x3000));
+    else if (kind < 0.8) text += pick(SPACES);
+    else text += pick(FRAGMENTS);
+    if (random() < 0.5) text += ' ';
+  }
+  return text;
+}
 
 function variedTexts(count: number, seed: number): string[] {
   const random = mulberry32(seed);
-  return Array.from({ length: count }, () => {
-    const parts = 1 + Math.floor(random() * 12);
-    let text = '';
-    for (let i = 0; i < parts; i++) text += PIECES[Math.floor(random() * PIECES.length)]!;
-    return text;
-  });
+  return Array.from({ length: count }, () => variedText(random));
 }
 
-describe('token counts', () => {
-  it('matches every o200k_base and cl100k_base vector made with OpenAI tiktoken', () => {
+describe('token counts on OpenAI tiktoken ground truth', () => {
+  it('has the 70 o200k_base and 146 cl100k_base vectors of SharpToken and gotoken', () => {
     expect(VECTORS.filter((v) => v.encoding === 'o200k_base').length).toBe(70);
     expect(VECTORS.filter((v) => v.encoding === 'cl100k_base').length).toBe(146);
-    // A few vectors were made with special tokens allowed (`<|endoftext|>` as one token).
-    const special = (vector: Vector) => SPECIAL_TOKEN_TEXT.test(vector.text);
+    expect(VECTORS.filter((v) => SPECIAL_TOKEN_TEXT.test(v.text)).length).toBe(17);
+  });
+
+  it('matches the token count of every vector', () => {
     for (const vector of VECTORS) {
-      const mode = special(vector) ? 'as-special' : 'as-text';
+      const mode = SPECIAL_TOKEN_TEXT.test(vector.text) ? 'as-special' : 'as-text';
       expect(countTokens(vector.text, vector.encoding, mode), `${vector.source}: ${JSON.stringify(vector.text.slice(0, 40))}`).toBe(vector.token_count);
       expect(vector.token_ids.length).toBe(vector.token_count);
     }
-    expect(VECTORS.filter(special).length).toBe(17);
   });
 
-  it('has a reference (js-tiktoken) that produces the vectors\' token ids exactly', () => {
+  it("has a reference (js-tiktoken) that produces the vectors' token ids exactly", () => {
     const encoders = { o200k_base: getEncoding('o200k_base'), cl100k_base: getEncoding('cl100k_base') };
     for (const vector of VECTORS) {
-      const special = SPECIAL_TOKEN_TEXT.test(vector.text);
-      expect(encoders[vector.encoding].encode(vector.text, special ? 'all' : [], [])).toEqual(vector.token_ids);
+      const allowedSpecial = SPECIAL_TOKEN_TEXT.test(vector.text) ? 'all' : [];
+      expect(encoders[vector.encoding].encode(vector.text, allowedSpecial, [])).toEqual(vector.token_ids);
     }
   });
 
-  it.each(['o200k_base', 'cl100k_base'] as const)('equals js-tiktoken on 10,000 varied texts (%s)', (encoding) => {
-    const texts = variedTexts(10_000, encoding === 'o200k_base' ? 1 : 2);
-    const mismatches = texts.filter((text) => countTokens(text, encoding) !== countTokensReference(text, encoding));
+  it("pre-tokenizes with js-tiktoken's own patterns", () => {
+    expect(PRETOKENIZER_PATTERNS.o200k_base).toBe(o200kRanks.pat_str);
+    expect(PRETOKENIZER_PATTERNS.cl100k_base).toBe(cl100kRanks.pat_str);
+  });
+});
+
+describe.each(ENCODINGS)('token counts equal to js-tiktoken (%s)', (encoding) => {
+  const texts = variedTexts(10_000, encoding === 'o200k_base' ? 1 : 2);
+  let reference: number[] = [];
+  beforeAll(() => {
+    reference = texts.map((text) => countTokensReference(text, encoding));
+  });
+
+  it('counts 10,000 varied texts exactly as js-tiktoken does', () => {
+    const mismatches = texts.filter((text, i) => countTokens(text, encoding) !== reference[i]);
     expect(mismatches).toEqual([]);
   });
 
-  it('counts special-token text as ordinary text instead of throwing', () => {
-    expect(countTokens('<|endoftext|>', 'o200k_base')).toBe(countTokensReference('<|endoftext|>', 'o200k_base'));
-    expect(countTokens('<|endoftext|>', 'o200k_base')).toBeGreaterThan(1);
-  });
-
-  it('splits texts only where counts add up exactly', () => {
-    for (const text of variedTexts(2_000, 3)) {
+  it('cuts those texts only where their counts add up exactly', () => {
+    const notAdditive = texts.filter((text, i) => {
       const pieces = splitAdditive(text);
-      expect(pieces.join('')).toBe(text);
-      const sum = pieces.reduce((total, piece) => total + countTokensReference(piece, 'o200k_base'), 0);
-      expect(sum).toBe(countTokensReference(text, 'o200k_base'));
-    }
+      return pieces.join('') !== text || pieces.reduce((sum, piece) => sum + countTokensReference(piece, encoding), 0) !== reference[i];
+    });
+    expect(notAdditive).toEqual([]);
   });
+});
 
+describe('token counts of awkward texts', () => {
   it('counts the empty text as zero tokens', () => {
     expect(countTokens('', 'o200k_base')).toBe(0);
+    expect(countTokens('', 'cl100k_base')).toBe(0);
+  });
+
+  it('counts special-token text as the 7 ordinary tokens "<", "|", "endo", "ft", "ext", "|", ">" instead of throwing', () => {
+    expect(countTokens('<|endoftext|>', 'cl100k_base')).toBe(7);
+    expect(countTokensReference('<|endoftext|>', 'cl100k_base')).toBe(7);
+  });
+
+  it('counts a run of a million letters in about a second, not minutes: 125,000 tokens of "xxxxxxxx"', () => {
+    const started = performance.now();
+    expect(countTokens('x'.repeat(1_000_000), 'o200k_base')).toBe(125_000);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('merges long runs exactly as tiktoken does (runs of 260 to 1,200 characters from small alphabets)', () => {
+    const random = mulberry32(3);
+    const alphabets = ['a', 'ab', 'aeiou', ' ', '-=', 'é', '東京', 'ab ', '\n ', 'AbC'];
+    for (let i = 0; i < 30; i++) {
+      const letters = [...alphabets[i % alphabets.length]!];
+      const run = Array.from({ length: 260 + Math.floor(random() * 940) }, () => letters[Math.floor(random() * letters.length)]).join('');
+      for (const encoding of ENCODINGS) expect(countTokens(run, encoding), JSON.stringify(run.slice(0, 20))).toBe(countTokensReference(run, encoding));
+    }
+  });
+});
+
+describe('splitAdditive', () => {
+  it('cuts after a newline before a character that is not white space or "/"', () => {
+    expect(splitAdditive('a\nb\n\nc\n d\n/e')).toEqual(['a\n', 'b\n\n', 'c\n d\n/e']);
+  });
+
+  it('does not cut inside "\\n\\n": o200k reads ".\\n\\n" as one token, so "x.\\n" + "\\n- y" would count 5, not 4', () => {
+    expect(countTokens('x.\n\n- y', 'o200k_base')).toBe(4);
+    expect(countTokens('x.\n', 'o200k_base') + countTokens('\n- y', 'o200k_base')).toBe(5);
+    expect(splitAdditive('x.\n\n- y')).toEqual(['x.\n\n', '- y']);
+  });
+});
+
+describe('chat overhead', () => {
+  it('adds 3 tokens per message, 1 per name and 3 priming the reply', () => {
+    expect(chatOverheadTokens(0, 0)).toBe(3);
+    expect(chatOverheadTokens(1, 0)).toBe(6);
+    expect(chatOverheadTokens(2, 1)).toBe(10);
+    expect(chatOverheadTokens(6, 4)).toBe(25);
+  });
+
+  it("reproduces the OpenAI cookbook's example: 129 prompt tokens on gpt-4-0613 (cl100k), 124 on gpt-4o (o200k)", () => {
+    const [request] = readFileSync(new URL('../fixtures/canonical/chat-format.jsonl', import.meta.url), 'utf8').split('\n');
+    const messages = (JSON.parse(request!) as { messages: { role: string; content: string; name?: string }[] }).messages;
+    const promptTokens = (encoding: EncodingName) =>
+      messages.reduce((sum, { role, content, name }) => sum + countTokens(role, encoding) + countTokens(content, encoding) + (name ? countTokens(name, encoding) : 0), 0) +
+      chatOverheadTokens(messages.length, messages.filter((m) => m.name).length);
+    expect(messages.length).toBe(6);
+    expect(promptTokens('cl100k_base')).toBe(129);
+    expect(promptTokens('o200k_base')).toBe(124);
   });
 });
