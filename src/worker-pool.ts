@@ -28,14 +28,20 @@ export class WorkerPool<Task, Result> {
   private readonly limit: LimitFunction;
   private closed = false;
 
-  constructor(url: URL, size = availableParallelism(), workerData?: unknown) {
+  constructor(
+    private readonly url: URL,
+    size = availableParallelism(),
+    private readonly workerData?: unknown,
+  ) {
     this.limit = pLimit(size);
-    for (let i = 0; i < size; i++) {
-      const worker = startWorker(url, workerData);
-      worker.on('message', (message: { result?: unknown; error?: string }) => this.settle(worker, message));
-      worker.on('error', (error) => this.fail(worker, error));
-      this.idle.push(worker);
-    }
+    for (let i = 0; i < size; i++) this.idle.push(this.spawn());
+  }
+
+  private spawn(): Worker {
+    const worker = startWorker(this.url, this.workerData);
+    worker.on('message', (message: { result?: unknown; error?: string }) => this.settle(worker, message));
+    worker.on('error', (error) => this.fail(worker, error));
+    return worker;
   }
 
   get size(): number {
@@ -65,9 +71,13 @@ export class WorkerPool<Task, Result> {
     else pending.resolve(message.result);
   }
 
+  /** A crashed worker fails its task and is replaced, so the pool keeps its size. */
   private fail(worker: Worker, error: Error): void {
     const pending = this.pending.get(worker);
     this.pending.delete(worker);
+    const idleAt = this.idle.indexOf(worker);
+    if (idleAt >= 0) this.idle.splice(idleAt, 1);
+    if (!this.closed) this.idle.push(this.spawn());
     pending?.reject(error);
   }
 
