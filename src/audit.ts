@@ -2,7 +2,7 @@
 // reads and writes DuckDB tables; this module only sequences them and times them.
 import { availableParallelism } from 'node:os';
 import type { AuditConfig } from './config/audit.js';
-import { Database } from './db.js';
+import { Database, querySql } from './db.js';
 import { loadLogFiles, type LoadStats } from './ingest/load.js';
 import type { LogFile } from './ingest/read.js';
 import { loadModelRates } from './pricing/rates.js';
@@ -22,6 +22,11 @@ export interface AuditOptions {
   scenarioSource?: string;
   format: string;
   dbPath?: string;
+  /** Report on requests from `since` (inclusive) to `until` (exclusive) only. */
+  since?: Date;
+  until?: Date;
+  /** After loading, delete stored requests older than this many days before the newest. */
+  retainDays?: number;
   threads?: number;
   memoryLimit?: string;
   onStage?: (stage: string, detail: string) => void;
@@ -42,6 +47,9 @@ export function settingsUsed(options: AuditOptions, threads: number): Record<str
   return {
     format: options.format,
     threads,
+    since: options.since?.toISOString() ?? null,
+    until: options.until?.toISOString() ?? null,
+    retainDays: options.retainDays ?? null,
     fields: config.fields,
     waste: config.waste,
     encodings: config.encodings,
@@ -98,6 +106,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
         onFile: (file, stats) => options.onStage?.('load', `${file.path}: ${stats.rowsRead} rows read so far`),
       }),
     );
+    if (options.retainDays !== undefined) await db.run(querySql('retain_days').replaceAll('$days', String(Math.trunc(options.retainDays))));
+    await db.scopeRequests({ since: options.since, until: options.until });
     const tokens = await timed(timings, 'tokenize', () => runTokenStage(db, options.config.encodings, threads), options.onStage);
     await timed(timings, 'price', () => loadModelRates(db.connection, options.config.pricing.overrides), options.onStage);
     await timed(timings, 'classify', () => runWasteStage(db, options.config, threads), options.onStage);

@@ -104,6 +104,19 @@ export class Database {
     for (const file of readdirSync(dir).sort()) {
       if (file.endsWith('.sql')) await this.connection.run(readFileSync(join(dir, file), 'utf8'));
     }
+    await this.scopeRequests({});
+  }
+
+  /**
+   * Narrows every rollup to requests from `since` (inclusive) to `until` (exclusive), both
+   * optional: the `requests` view over `stored_requests`. Views take no parameters, so the
+   * bounds go in as timestamp literals of validated dates.
+   */
+  async scopeRequests(range: { since?: Date; until?: Date }): Promise<void> {
+    const literal = (date: Date | undefined, open: string) =>
+      date ? `timestamp '${date.toISOString().replace('T', ' ').replace('Z', '')}'` : `timestamp '${open}'`;
+    const sql = querySql('requests').replace('$since', literal(range.since, '-infinity')).replace('$until', literal(range.until, 'infinity'));
+    await this.connection.run(sql);
   }
 
   /** Runs queries/<name>.sql with named parameters ($name in the SQL). */

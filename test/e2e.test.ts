@@ -155,4 +155,42 @@ describe('tokenaudit audit', () => {
     expect(text).toContain('tokenaudit_input_tokens{model="my-llama-70b",provider="unknown"} 100');
     expect(text).toMatch(/tokenaudit_latency_p95_ms\{feature="kb-answer"\} 1840/);
   });
+
+  it('narrows the report with --since (inclusive) and --until (exclusive)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-e2e-'));
+    const since = JSON.parse(tokenaudit(['audit', FIXTURE, '--since', '2026-01-01', '--out', dir, '--json', '--quiet']).stdout);
+    // r-4 (2025-11-20) is left out: 1,500 + 2,000 + 5,000 + 16 input tokens
+    expect(since.totals).toMatchObject({ requests: 4, inputTokens: 8516 });
+    const until = JSON.parse(tokenaudit(['audit', FIXTURE, '--until', '2026-11-20T09:00:00Z', '--out', dir, '--json', '--quiet']).stdout);
+    // r-1 (08:00:05), r-2 (08:01) and r-4; not r-3 (09:30) nor r-6 (10:00)
+    expect(until.totals).toMatchObject({ requests: 3, inputTokens: 3600 });
+    expect(tokenaudit(['audit', FIXTURE, '--since', 'last tuesday', '--quiet']).status).toBe(1);
+  });
+
+  it('appends a new day to --db: the totals are exactly the sum of both days', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-e2e-'));
+    const lines = readFileSync(FIXTURE, 'utf8').split('\n');
+    const day1 = join(dir, 'day1.jsonl');
+    const day2 = join(dir, 'day2.jsonl');
+    writeFileSync(day1, [lines[0], lines[1]].join('\n'));
+    writeFileSync(day2, [lines[2], lines[5]].join('\n'));
+    const alone = (file: string) => JSON.parse(tokenaudit(['audit', file, '--out', dir, '--json', '--quiet']).stdout).totals;
+    const [one, two] = [alone(day1), alone(day2)];
+    const db = join(dir, 'audit.duckdb');
+    tokenaudit(['audit', day1, '--db', db, '--out', dir, '--quiet']);
+    const both = JSON.parse(tokenaudit(['audit', day2, '--db', db, '--out', dir, '--json', '--quiet']).stdout);
+    expect(both.input).toMatchObject({ rowsRead: 2, rowsLoaded: 2, rowsAlreadyLoaded: 0 });
+    expect(both.totals.requests).toBe(one.requests + two.requests);
+    expect(both.totals.inputTokens).toBe(one.inputTokens + two.inputTokens);
+    expect(both.totals.costUsd).toBeCloseTo(one.costUsd + two.costUsd, 12);
+  });
+
+  it('forgets stored requests older than --retain-days before the newest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-e2e-'));
+    const db = join(dir, 'audit.duckdb');
+    tokenaudit(['audit', FIXTURE, '--db', db, '--out', dir, '--quiet']);
+    const kept = JSON.parse(tokenaudit(['audit', FIXTURE, '--db', db, '--retain-days', '30', '--out', dir, '--json', '--quiet']).stdout);
+    // r-4 is a year older than the rest
+    expect(kept.totals.requests).toBe(4);
+  });
 });

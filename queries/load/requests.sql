@@ -1,5 +1,5 @@
 -- Appends the staged requests whose request_id the database does not hold yet.
-insert into requests
+insert into stored_requests
 select
     request_id, make_timestamp(ts_ms * 1000) as ts, feature, user_id, session_id, provider, model,
     has_text, message_count, name_count, name_tokens, choice_count, finish_reason, status, batch,

@@ -26,6 +26,6 @@ sighted as (
 select
     sighted.*,
     first_in_file and not exists (
-        select 1 from requests where requests.request_id = sighted.request_id
+        select 1 from stored_requests where stored_requests.request_id = sighted.request_id
     ) as is_new
 from sighted

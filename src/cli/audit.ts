@@ -22,7 +22,18 @@ export interface AuditFlags {
   threads?: string;
   memoryLimit?: string;
   metrics?: string;
+  since?: string;
+  until?: string;
+  retainDays?: string;
   quiet?: boolean;
+}
+
+/** A date (midnight UTC) or ISO date-time, for --since / --until. */
+function parseBound(flag: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (!Number.isFinite(ms)) throw new UsageError(`${flag}: expected a date (2026-11-20) or an ISO date-time, got ${JSON.stringify(value)}`);
+  return new Date(ms);
 }
 
 function parseThreads(value: string | undefined): number | undefined {
@@ -42,6 +53,12 @@ export async function auditCommand(inputs: string[], flags: AuditFlags, output: 
     throw new UsageError(`--format: unknown format ${JSON.stringify(flags.format)} (one of ${FORMAT_NAMES.join(', ')})`);
   }
   const threads = parseThreads(flags.threads);
+  const since = parseBound('--since', flags.since);
+  const until = parseBound('--until', flags.until);
+  const retainDays = flags.retainDays === undefined ? undefined : Number(flags.retainDays);
+  if (retainDays !== undefined && (!Number.isInteger(retainDays) || retainDays < 1)) {
+    throw new UsageError(`--retain-days: expected a whole number ≥ 1, got ${JSON.stringify(flags.retainDays)}`);
+  }
   const config = loadAuditConfig(flags.config);
   const scenarios = flags.scenarios ? loadScenarioFile(flags.scenarios) : undefined;
   const files = findLogFiles(inputs);
@@ -55,6 +72,9 @@ export async function auditCommand(inputs: string[], flags: AuditFlags, output: 
     scenarioSource: flags.scenarios,
     format: flags.format,
     dbPath: flags.db,
+    since,
+    until,
+    retainDays,
     threads,
     memoryLimit: flags.memoryLimit,
     onStage: (stage, detail) => log(`[${stage}] ${detail}`),

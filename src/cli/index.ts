@@ -38,6 +38,9 @@ function auditOptions(command: Command, scenarios: string): Command {
     .option('--json', 'print summary.json to stdout')
     .option('--threads <n>', 'worker threads and DuckDB threads (default: one per core)')
     .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 4GB')
+    .option('--since <date>', 'report on requests from this date or ISO time on (UTC, inclusive)')
+    .option('--until <date>', 'report on requests before this date or ISO time (UTC, exclusive)')
+    .option('--retain-days <n>', 'after loading, delete stored requests older than n days before the newest')
     .option('--metrics <file>', 'write headline numbers in the Prometheus text format (node_exporter textfile collector)')
     .option('--quiet', 'print nothing on stderr');
 }

@@ -78,7 +78,7 @@ describe('pricing in SQL', () => {
 
   async function insert(id: string, provider: string, model: string, at: Date, billed: BilledUsage, batch = false): Promise<void> {
     await db.run(
-      `insert into requests (request_id, ts, feature, provider, model, has_text, message_count, name_count, name_tokens, choice_count, status, batch, params_hash, format, source_file, source_line)
+      `insert into stored_requests (request_id, ts, feature, provider, model, has_text, message_count, name_count, name_tokens, choice_count, status, batch, params_hash, format, source_file, source_line)
        values ($id, make_timestamp($us::bigint), 'f', $provider, $model, false, 0, 0, 0, 1, 'ok', $batch, 0, 'canonical', 'x', 1)`,
       { id, us: BigInt(at.getTime()) * 1000n, provider, model, batch },
     );

@@ -1,6 +1,6 @@
--- One row per model call: the canonical request without its texts (texts live in `texts`,
+-- One row per model call ever loaded: the canonical request without its texts (texts live in `texts`,
 -- referenced from `segments`). Timestamps are UTC.
-create table if not exists requests (
+create table if not exists stored_requests (
     request_id                   varchar   not null,
     ts                           timestamp not null,
     feature                      varchar   not null,
