@@ -57,7 +57,7 @@ const run = await runAudit({
   dbPath,
   threads,
   memoryLimit: values['memory-limit'],
-  onStage: (stage, detail) => process.stderr.write(`[${stage}] ${detail}\n`),
+  progress: { start: (stage) => process.stderr.write(`[${stage}] started\n`), advance() {}, finish: (stage, detail) => process.stderr.write(`[${stage}] ${detail}\n`) },
 });
 const outDir = join(dir, 'out');
 mkdirSync(outDir, { recursive: true });

@@ -3,6 +3,8 @@
 import { availableParallelism } from 'node:os';
 import type { AuditConfig } from './config/audit.js';
 import { Database, querySql } from './db.js';
+import { silentProgress, type Progress } from './progress.js';
+import { DETECTORS } from './waste/index.js';
 import { loadLogFiles, type LoadStats } from './ingest/load.js';
 import type { LogFile } from './ingest/read.js';
 import { loadModelRates } from './pricing/rates.js';
@@ -29,7 +31,7 @@ export interface AuditOptions {
   retainDays?: number;
   threads?: number;
   memoryLimit?: string;
-  onStage?: (stage: string, detail: string) => void;
+  progress?: Progress;
 }
 
 export interface AuditRun {
@@ -59,16 +61,23 @@ export function settingsUsed(options: AuditOptions, threads: number): Record<str
   };
 }
 
-async function timed<T>(timings: Record<string, number>, stage: string, work: () => Promise<T>, onStage?: AuditOptions['onStage']): Promise<T> {
+/** Runs one stage: announces it with its total, times it, reports it done. */
+async function timed<T>(
+  timings: Record<string, number>,
+  progress: Progress,
+  stage: string,
+  total: { units: number; unit: string },
+  work: (advance: (units: number) => void) => Promise<T>,
+): Promise<T> {
   const started = performance.now();
-  onStage?.(stage, 'started');
-  const result = await work();
+  progress.start(stage, total.units, total.unit);
+  const result = await work((units) => progress.advance(stage, units));
   timings[stage] = Math.round(performance.now() - started) / 1000;
-  onStage?.(stage, `done in ${timings[stage]} s`);
+  progress.finish(stage, `done in ${timings[stage]} s`);
   return result;
 }
 
-async function simulate(db: Database, options: AuditOptions, threads: number): Promise<SimulationRun> {
+async function simulate(db: Database, options: AuditOptions, threads: number, onRequests: (count: number) => void): Promise<SimulationRun> {
   const file = options.scenarios!;
   const features = (await db.readSql<{ feature: string }>('select distinct feature from requests order by 1')).map((r) => r.feature);
   const models = (await db.readSql<{ model: string }>('select distinct model from requests order by 1')).map((r) => r.model);
@@ -83,7 +92,7 @@ async function simulate(db: Database, options: AuditOptions, threads: number): P
     },
     options.scenarioSource,
   );
-  return runSimulation(db, file, { overrides, encodings: options.config.encodings, threads });
+  return runSimulation(db, file, { overrides, encodings: options.config.encodings, threads, onRequests });
 }
 
 /** Common catalogue models, offered as "did you mean" for a misspelt routing target. */
@@ -92,9 +101,10 @@ const CATALOGUE_SUGGESTIONS = ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-mini
 export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   const threads = options.threads ?? availableParallelism();
   const timings: Record<string, number> = {};
+  const progress = options.progress ?? silentProgress;
   const db = await Database.open({ path: options.dbPath, threads, memoryLimit: options.memoryLimit });
   try {
-    const load = await timed(timings, 'load', () =>
+    const load = await timed(timings, progress, 'load', { units: options.files.length, unit: 'files' }, (advance) =>
       loadLogFiles(db, options.files, {
         threads,
         settings: {
@@ -103,18 +113,20 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
           extract: options.config.waste.retrieval.extract,
           encodings: options.config.encodings,
         },
-        onFile: (file, stats) => options.onStage?.('load', `${file.path}: ${stats.rowsRead} rows read so far`),
+        onFile: () => advance(1),
       }),
     );
     if (options.retainDays !== undefined) await db.run(querySql('retain_days').replaceAll('$days', String(Math.trunc(options.retainDays))));
     await db.scopeRequests({ since: options.since, until: options.until });
-    const tokens = await timed(timings, 'tokenize', () => runTokenStage(db, options.config.encodings, threads), options.onStage);
-    await timed(timings, 'price', () => loadModelRates(db.connection, options.config.pricing.overrides), options.onStage);
-    await timed(timings, 'classify', () => runWasteStage(db, options.config, threads), options.onStage);
-    const simulation = options.scenarios ? await timed(timings, 'simulate', () => simulate(db, options, threads), options.onStage) : null;
+    const tokens = await timed(timings, progress, 'tokenize', { units: 0, unit: 'texts' }, (advance) => runTokenStage(db, options.config.encodings, threads, advance));
+    await timed(timings, progress, 'price', { units: 1, unit: 'step' }, () => loadModelRates(db.connection, options.config.pricing.overrides));
+    await timed(timings, progress, 'classify', { units: DETECTORS.length, unit: 'rules' }, (advance) => runWasteStage(db, options.config, threads, advance));
+    const simulation = options.scenarios
+      ? await timed(timings, progress, 'simulate', { units: load.rowsLoaded + load.rowsAlreadyLoaded, unit: 'requests' }, (advance) => simulate(db, options, threads, advance))
+      : null;
     const order = options.scenarios?.scenarios.map((s) => s.name) ?? [];
     const settings = { ...settingsUsed(options, threads), scenarios: options.scenarios?.scenarios ?? [], latencyModels: simulation?.latencyModels ?? [] };
-    const summary = await timed(timings, 'summarize', () => buildSummary(db, load, settings, order), options.onStage);
+    const summary = await timed(timings, progress, 'summarize', { units: 1, unit: 'step' }, () => buildSummary(db, load, settings, order));
     summary.budgets = await checkBudgets(db, options.config.budgets, summary);
     summary.timings = timings;
     return { db, load, tokens, summary, simulation, timings };

@@ -36,7 +36,7 @@ describe('a run killed mid-load', () => {
     // Kill as soon as the first file is committed and the second is being read.
     await new Promise<void>((resolve) => {
       run.stderr.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('a-small.jsonl')) setTimeout(() => resolve(), 300);
+        if (chunk.toString().includes('[load] 1/2 files')) setTimeout(() => resolve(), 300);
       });
     });
     run.kill('SIGKILL');

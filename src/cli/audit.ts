@@ -8,6 +8,7 @@ import { FORMAT_NAMES } from '../ingest/adapters/index.js';
 import { findLogFiles } from '../ingest/read.js';
 import { summaryJson, writeOutputs } from '../report/outputs.js';
 import { writeMetrics } from '../report/metrics.js';
+import { progressFor } from './progress.js';
 import { renderReport } from '../report/render.js';
 import { EXIT, UsageError } from './exit.js';
 
@@ -65,6 +66,7 @@ export async function auditCommand(inputs: string[], flags: AuditFlags, output: 
   const log = (line: string) => {
     if (!flags.quiet) process.stderr.write(`${line}\n`);
   };
+  const progress = progressFor({ quiet: flags.quiet, stream: process.stderr });
   const run = await runAudit({
     files,
     config,
@@ -77,7 +79,7 @@ export async function auditCommand(inputs: string[], flags: AuditFlags, output: 
     retainDays,
     threads,
     memoryLimit: flags.memoryLimit,
-    onStage: (stage, detail) => log(`[${stage}] ${detail}`),
+    progress,
   });
   try {
     const outDir = resolve(flags.out);

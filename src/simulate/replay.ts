@@ -15,6 +15,8 @@ export interface SimulationOptions {
   overrides: PriceOverride[];
   encodings: Record<string, EncodingName>;
   threads: number;
+  /** Called as requests are replayed (progress). */
+  onRequests?: (count: number) => void;
 }
 
 export interface SimulationRun {
@@ -162,6 +164,7 @@ export async function runSimulation(db: Database, file: ScenarioFile, options: S
         requests++;
         replayOne(request, scenarios, context, fits, (r) => appendResult(appender, r));
       }
+      options.onRequests?.(chunk.rowCount);
     }
     appender.closeSync();
   } finally {

@@ -27,10 +27,15 @@ async function writeModelEncodings(db: Database, overrides: Record<string, Encod
   appender.closeSync();
 }
 
-export async function runTokenStage(db: Database, overrides: Record<string, EncodingName>, threads: number): Promise<TokenStageStats> {
+export async function runTokenStage(
+  db: Database,
+  overrides: Record<string, EncodingName>,
+  threads: number,
+  onCounted: (texts: number) => void = () => {},
+): Promise<TokenStageStats> {
   const started = performance.now();
   await writeModelEncodings(db, overrides);
-  const counted = await countMissingTexts(db, 'texts_to_tokenize', {}, threads);
+  const counted = await countMissingTexts(db, 'texts_to_tokenize', {}, threads, onCounted);
   await db.runQuery('request_tokens');
   return { ...counted, seconds: (performance.now() - started) / 1000 };
 }
@@ -44,6 +49,7 @@ export async function countMissingTexts(
   query: string,
   params: Record<string, string>,
   threads: number,
+  onCounted: (texts: number) => void = () => {},
 ): Promise<Omit<TokenStageStats, 'seconds'>> {
   const pool = TokenizerPool.create({ threads });
   // Counts go in through an Appender on a second connection: appending on the connection
@@ -55,6 +61,7 @@ export async function countMissingTexts(
   const inFlight = new Set<Promise<void>>();
   const flush = (encoding: EncodingName, hashes: bigint[], texts: string[]) => {
     const task = pool.count(encoding, texts).then((counts) => {
+      onCounted(counts.length);
       counts.forEach((tokens, i) => {
         appender.appendUHugeInt(hashes[i]!);
         appender.appendVarchar(encoding);
