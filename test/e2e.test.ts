@@ -48,6 +48,10 @@ describe('tokenaudit audit', () => {
     const byModel = Object.fromEntries(summary.models.map((m: { model: string }) => [m.model, m]));
     expect(byModel['my-llama-70b']).toMatchObject({ priced: false, requests: 1, inputTokens: 100, outputTokens: 50, costUsd: 0 });
     expect(byModel['gpt-4o']).toMatchObject({ priced: true, provider: 'openai', requests: 2 });
+    expect(summary.days).toEqual([
+      { date: '2025-11-20', requests: 1, costUsd: 0, wasteCostUsd: expect.any(Number), wasteRatio: 0 },
+      { date: '2026-11-20', requests: 4, costUsd: expect.closeTo(0.016496, 12), wasteCostUsd: expect.any(Number), wasteRatio: expect.any(Number) },
+    ]);
     expect(summary.features.map((f: { feature: string }) => f.feature).sort()).toEqual(['classify', 'internal', 'kb-answer', 'support-chat']);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
     expect(readFileSync(join(out, 'features.csv'), 'utf8').split('\n')[0]).toBe(
@@ -127,7 +131,7 @@ describe('tokenaudit audit', () => {
     writeFileSync(config, 'budgets:\n  maxCostUsd: 0.01\n  maxWasteRatio: 0.99\n  features:\n    kb-answer: { maxInputTokensPerRequest: 1000, maxCostUsd: 1 }\n');
     const run = tokenaudit(['audit', FIXTURE, '--config', config, '--out', dir, '--json', '--quiet']);
     expect(run.status).toBe(3);
-    expect(existsSync(join(dir, 'report.html'))).toBe(true);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('Budgets — 2 exceeded');
     const { budgets } = JSON.parse(run.stdout);
     expect(budgets).toEqual([
       { name: 'maxCostUsd', limit: 0.01, actual: expect.closeTo(0.016496, 12), breached: true },

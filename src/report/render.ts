@@ -4,6 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { repoRoot } from '../db.js';
+import { columnChart } from './charts.js';
 import type { Summary } from './summary.js';
 
 /** USD with cents; more significant digits below a cent so small costs don't read as $0.00. */
@@ -29,6 +30,16 @@ function templates(): { main: HandlebarsTemplateDelegate; css: string } {
     if (file.endsWith('.hbs')) engine.registerPartial(basename(file, '.hbs'), readFileSync(join(dir, 'partials', file), 'utf8'));
   }
   return { main: engine.compile(readFileSync(join(dir, 'report.hbs'), 'utf8'), { strict: true }), css: readFileSync(join(dir, 'report.css'), 'utf8') };
+}
+
+function formatMs(value: number | null): string {
+  if (value === null) return 'n/a';
+  return value >= 10_000 ? `${(value / 1000).toFixed(0)} s` : `${Math.round(value).toLocaleString('en-US')} ms`;
+}
+
+function bestSaving(summary: Summary): string {
+  const best = summary.scenarios.filter((s) => s.name !== 'baseline').sort((a, b) => b.savingsUsd - a.savingsUsd)[0];
+  return best ? `${formatUsd(best.savingsUsd)} (${best.name})` : 'no scenarios';
 }
 
 /** The numbers of the page, formatted for people. */
@@ -59,6 +70,35 @@ export function reportModel(summary: Summary): Record<string, unknown> {
       priced: model.priced,
       tokenDrift: model.tokenDrift === null ? 'n/a (no logged usage with text)' : formatPercent(model.tokenDrift),
     })),
+    bestSaving: bestSaving(summary),
+    budgets: summary.budgets.map((budget) => ({
+      name: budget.name,
+      limit: String(budget.limit),
+      actual: budget.actual === null ? 'n/a' : String(Math.round(budget.actual * 1e6) / 1e6),
+      breached: budget.breached,
+      over: budget.requestsOver ? `${budget.requestsOver} requests over: ${(budget.requestIdsOver ?? []).join(', ')}` : '',
+    })),
+    breachedCount: summary.budgets.filter((budget) => budget.breached).length,
+    scenarios: summary.scenarios.map((scenario) => ({
+      name: scenario.name,
+      costUsd: formatUsd(scenario.costUsd),
+      savingsUsd: formatUsd(scenario.savingsUsd),
+      savingsRatio: formatPercent(scenario.savingsRatio),
+      p50: formatMs(scenario.latencyMs.p50),
+      p95: formatMs(scenario.latencyMs.p95),
+      responseCacheHits: formatTokens(scenario.responseCacheHits),
+      routedRequests: formatTokens(scenario.routedRequests),
+      truncatedOutputs: formatTokens(scenario.truncatedOutputs),
+      blockedRequests: formatTokens(scenario.blockedRequests),
+    })),
+    days: summary.days.map((day) => ({
+      date: day.date,
+      requests: formatTokens(day.requests),
+      costUsd: formatUsd(day.costUsd),
+      wasteCostUsd: formatUsd(day.wasteCostUsd),
+      wasteRatio: formatPercent(day.wasteRatio),
+    })),
+    daysChart: columnChart(summary.days.map((day) => ({ label: day.date.slice(5), value: day.costUsd })), '#3b6fb6', formatUsd),
     input: summary.input,
     quarantine: Object.entries(summary.input.quarantineByReason).map(([reason, count]) => ({ reason, count })),
     settings: JSON.stringify(summary.settings, null, 2),

@@ -77,6 +77,8 @@ export interface Summary {
   features: FeatureSummary[];
   models: ModelSummary[];
   scenarios: ScenarioSummary[];
+  /** The trend by UTC day. */
+  days: Array<{ date: string; requests: number; costUsd: number; wasteCostUsd: number; wasteRatio: number }>;
   /** Every budget of the config with its actual value; any breached → exit 3. */
   budgets: BudgetCheck[];
   /** Wall-clock seconds per stage. */
@@ -203,6 +205,13 @@ export async function buildSummary(db: Database, input: LoadStats, settings: Rec
     features,
     models,
     scenarios: await buildScenarioSummaries(db, scenarioOrder),
+    days: (await db.readQuery<{ date: string; requests: Numeric; cost_usd: number; waste_cost_usd: number; waste_ratio: number }>('summary/days')).map((day) => ({
+      date: day.date,
+      requests: num(day.requests),
+      costUsd: num(day.cost_usd),
+      wasteCostUsd: num(day.waste_cost_usd),
+      wasteRatio: num(day.waste_ratio),
+    })),
     budgets: [],
     timings: {},
     settings,
