@@ -1,12 +1,7 @@
 -- history_overflow: keep the newest $max_messages history messages and at most $max_tokens
 -- history tokens, newest first; the older history tokens are waste, at the rate they were billed.
 insert into request_waste
-with wasted_whole as (
-    -- duplicate and failed requests are wasted whole already: no second category
-    select request_id from request_waste where category in ('duplicate_request', 'failed_request')
-),
-
-history as (
+with history as (
     select
         request_id,
         tokens,

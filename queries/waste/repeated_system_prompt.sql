@@ -3,12 +3,7 @@
 -- not read from the cache. Waste = its tokens less the cached (read) tokens, which count
 -- against the prefix first; tokens written to the cache again are waste too, at the write rate.
 insert into request_waste
-with wasted_whole as (
-    -- duplicate and failed requests are wasted whole already: no second category
-    select request_id from request_waste where category in ('duplicate_request', 'failed_request')
-),
-
-system_prompts as (
+with system_prompts as (
     select
         request_id,
         md5(string_agg(text_hash::varchar, ',' order by ordinal)) as prompt_hash,

@@ -1,11 +1,6 @@
 -- unused_retrieval: the tokens of chunks the answer did not use (chunk_usage, decided in
 -- workers by citation or shared 4-grams), at the rate they were billed.
 insert into request_waste
-with wasted_whole as (
-    -- duplicate and failed requests are wasted whole already: no second category
-    select request_id from request_waste where category in ('duplicate_request', 'failed_request')
-)
-
 select
     segment_billing.request_id,
     'unused_retrieval' as category,

@@ -2,12 +2,7 @@
 -- (output_budgets), else 2 × the median output tokens of the feature's ok requests
 -- (duplicates included). Waste = output − budget, at the output rate.
 insert into request_waste
-with wasted_whole as (
-    -- duplicate and failed requests are wasted whole already: no second category
-    select request_id from request_waste where category in ('duplicate_request', 'failed_request')
-),
-
-ok_medians as (
+with ok_medians as (
     select requests.feature, median(request_tokens.output_tokens) as median_output_tokens
     from requests
     inner join request_tokens using (request_id)

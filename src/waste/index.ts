@@ -23,6 +23,7 @@ export const DETECTORS: readonly WasteDetector[] = [
 export async function runWasteStage(db: Database, config: AuditConfig, threads: number, onRule: (rules: number) => void = () => {}): Promise<void> {
   await db.run('delete from request_waste');
   await db.runQuery('segment_billing');
+  await db.runQuery('wasted_whole');
   for (const detector of DETECTORS) {
     await detector.detect(db, config.waste, threads);
     onRule(1);
