@@ -12,7 +12,7 @@ import { runAudit } from '../dist/src/audit.js';
 import { parseAuditConfig } from '../dist/src/config/audit.js';
 import { loadScenarioFile } from '../dist/src/config/scenarios.js';
 import { findLogFiles } from '../dist/src/ingest/read.js';
-import { renderReport } from '../dist/src/report/render.js';
+import { writeReport } from '../dist/src/report/render.js';
 import { writeOutputs } from '../dist/src/report/outputs.js';
 import { machine, mb, writeResults } from './report.mjs';
 
@@ -63,7 +63,7 @@ const outDir = join(dir, 'out');
 mkdirSync(outDir, { recursive: true });
 const reportStarted = performance.now();
 await writeOutputs(run.db, run.summary, outDir);
-writeFileSync(join(outDir, 'report.html'), renderReport(run.summary));
+await writeReport(run.db, run.summary, parseAuditConfig({}).report, join(outDir, 'report.html'));
 run.timings.report = (performance.now() - reportStarted) / 1000;
 const totalSeconds = (performance.now() - started) / 1000;
 run.db.close();

@@ -1,5 +1,5 @@
 // `tokenaudit audit <inputs...>`: parse flags, run the pipeline, write the outputs, set the exit code.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadAuditConfig } from '../config/audit.js';
 import { runAudit, type AuditRun } from '../audit.js';
@@ -9,7 +9,7 @@ import { findLogFiles } from '../ingest/read.js';
 import { summaryJson, writeOutputs } from '../report/outputs.js';
 import { writeMetrics } from '../report/metrics.js';
 import { progressFor } from './progress.js';
-import { renderReport } from '../report/render.js';
+import { writeReport } from '../report/render.js';
 import { EXIT, UsageError } from './exit.js';
 
 export interface AuditFlags {
@@ -87,7 +87,7 @@ export async function auditCommand(inputs: string[], flags: AuditFlags, output: 
     await writeOutputs(run.db, run.summary, outDir);
     if (flags.metrics) await writeMetrics(run.db, run.summary, resolve(flags.metrics));
     const reportPath = join(outDir, 'report.html');
-    writeFileSync(reportPath, renderReport(run.summary));
+    await writeReport(run.db, run.summary, config.report, reportPath);
     const { input, totals } = run.summary;
     log(`read ${input.rowsRead} rows: ${input.rowsLoaded} loaded, ${input.rowsAlreadyLoaded} already loaded, ${input.rowsQuarantined} quarantined`);
     log(`${totals.requests} requests, $${totals.costUsd.toFixed(2)} spent`);

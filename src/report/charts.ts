@@ -24,14 +24,21 @@ const GAP = 8;
 export function stackedBars(rows: StackedRow[], series: Series[], format: (value: number) => string, width = 720): string {
   const max = Math.max(0, ...rows.map((row) => row.values.reduce((a, b) => a + b, 0)));
   const plotWidth = width - LABEL_WIDTH - 90;
-  const legendHeight = 22;
-  const height = legendHeight + rows.length * (BAR_HEIGHT + GAP) + GAP;
   const parts: string[] = [];
+  // The legend wraps onto as many rows as it needs.
   let legendX = 0;
+  let legendY = 4;
   for (const s of series) {
-    parts.push(`<rect x="${legendX}" y="4" width="10" height="10" fill="${s.color}"/><text x="${legendX + 14}" y="13" class="legend">${escapeXml(s.name)}</text>`);
-    legendX += 14 + s.name.length * 6.5 + 14;
+    const itemWidth = 14 + s.name.length * 6.5 + 14;
+    if (legendX > 0 && legendX + itemWidth > width) {
+      legendX = 0;
+      legendY += 18;
+    }
+    parts.push(`<rect x="${legendX}" y="${legendY}" width="10" height="10" fill="${s.color}"/><text x="${legendX + 14}" y="${legendY + 9}" class="legend">${escapeXml(s.name)}</text>`);
+    legendX += itemWidth;
   }
+  const legendHeight = legendY + 18;
+  const height = legendHeight + rows.length * (BAR_HEIGHT + GAP) + GAP;
   rows.forEach((row, i) => {
     const y = legendHeight + GAP + i * (BAR_HEIGHT + GAP);
     parts.push(`<text x="${LABEL_WIDTH - 6}" y="${y + 13}" text-anchor="end">${escapeXml(truncate(row.label, 26))}</text>`);
