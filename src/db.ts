@@ -1,5 +1,6 @@
 // The one place that opens DuckDB and runs the SQL in queries/*.sql.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
@@ -49,10 +50,13 @@ export class Database {
   ) {}
 
   static async open(options: DbOptions = {}): Promise<Database> {
-    const config: Record<string, string> = {};
+    // Below the machine's RAM by default, with somewhere to spill: a day of logs larger than
+    // memory still runs.
+    const config: Record<string, string> = {
+      memory_limit: options.memoryLimit ?? `${Math.max(1, Math.floor((totalmem() * 0.5) / 2 ** 30))}GB`,
+      temp_directory: options.tempDirectory ?? (options.path ? `${options.path}.spill` : join(tmpdir(), 'tokenaudit-spill')),
+    };
     if (options.threads) config.threads = String(options.threads);
-    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
-    if (options.tempDirectory) config.temp_directory = options.tempDirectory;
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(options.path ?? ':memory:', config);
