@@ -5,6 +5,7 @@ import type { Database } from '../db.js';
 import { columnChart, stackedBars, type Series } from './charts.js';
 import { formatMs, formatPercent, formatTokens, formatUsd } from './format.js';
 import { excerpt } from './redact.js';
+import type { LatencyFit } from '../simulate/latency-model.js';
 import { WASTE_CATEGORIES, type Summary, type WasteCategory } from './summary.js';
 
 export const CATEGORY_SERIES: Record<WasteCategory, Series> = {
@@ -93,6 +94,13 @@ function scenarioSection(summary: Summary) {
       truncatedOutputs: formatTokens(s.truncatedOutputs),
       blockedRequests: formatTokens(s.blockedRequests),
     })),
+    latencyModels: ((summary.settings.latencyModels ?? []) as LatencyFit[]).map((fit) => ({
+      model: fit.model,
+      source: fit.source === 'fit' ? 'fitted on these logs' : 'defaults file',
+      samples: formatTokens(fit.samples),
+      formula: `${Math.round(fit.interceptMs)} ms + ${fit.perInputTokenMs.toFixed(3)} ms × input + ${fit.perOutputTokenMs.toFixed(2)} ms × output`,
+      error: fit.meanAbsoluteErrorMs === null ? 'n/a' : formatMs(fit.meanAbsoluteErrorMs),
+    })),
     scenarioChart: stackedBars(
       summary.scenarios.map((s) => ({ label: s.name, values: [s.costUsd] })),
       [{ name: 'cost', color: '#3b6fb6' }],
@@ -172,6 +180,7 @@ export async function buildReportModel(db: Database, summary: Summary, report: A
     ...(await latencySection(db)),
     ...(await patternSection(db, report)),
     ...qualitySection(summary),
-    settings: JSON.stringify(summary.settings, null, 2),
+    // The fitted latency models have their own table (scenarios section).
+    settings: JSON.stringify({ ...summary.settings, latencyModels: undefined }, null, 2),
   };
 }
