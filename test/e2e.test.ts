@@ -154,7 +154,8 @@ describe('tokenaudit audit', () => {
     const metrics = join(dir, 'tokenaudit.prom');
     expect(tokenaudit(['audit', FIXTURE, '--out', dir, '--metrics', metrics, '--quiet']).status).toBe(0);
     const text = readFileSync(metrics, 'utf8');
-    expect(text).toContain('# TYPE tokenaudit_total_cost_usd gauge\ntokenaudit_total_cost_usd 0.016496');
+    expect(text).toContain('# TYPE tokenaudit_total_cost_usd gauge\ntokenaudit_total_cost_usd ');
+    expect(Number(text.match(/^tokenaudit_total_cost_usd (\S+)$/m)?.[1])).toBeCloseTo(0.016496, 12);
     expect(text).toContain('tokenaudit_requests{feature="kb-answer"} 2');
     expect(text).toContain('tokenaudit_input_tokens{model="my-llama-70b",provider="unknown"} 100');
     expect(text).toMatch(/tokenaudit_latency_p95_ms\{feature="kb-answer"\} 1840/);
