@@ -1,6 +1,6 @@
 -- What each request cost: billed tokens (request_tokens) at its rates (request_rates).
 -- Uncached input = input − cache reads − cache writes. Unknown models cost 0, priced = false.
-create or replace view request_costs as
+create or replace table request_costs as
 select
     request_tokens.request_id,
     request_rates.priced,

@@ -1,6 +1,6 @@
 -- The per-token rates (USD) each request was billed at: the catalogue entry in force at its
 -- timestamp, the long-context tier its input falls in, halved for batch. Unknown models: 0.
-create or replace view request_rates as
+create or replace table request_rates as
 with priced_requests as (
     select
         requests.request_id,

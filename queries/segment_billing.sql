@@ -1,7 +1,8 @@
+-- Materialized once per run (every waste rule, the replay and the report read it).
 -- Each prompt segment's tokens (calibrated to the logged input) and how they were billed:
 -- cached tokens count against the prompt prefix first (reads, then writes), the rest is
 -- uncached. Waste is priced from here, at the rate its segment was billed.
-create or replace view segment_billing as
+create or replace table segment_billing as
 with prompt_segments as (
     select
         segments.request_id,
