@@ -121,7 +121,7 @@ export class BatchParser {
     if (!adapter) return { ok: false, reason: 'unrecognized format', detail: `keys: ${Object.keys(object).slice(0, 8).join(', ')}` };
     let result: AdapterResult;
     try {
-      result = adapter.toCanonical(object, { fieldPaths: this.settings.fieldPaths, rowHash: `row-${md5Hex(raw)}` });
+      result = adapter.toCanonical(object, { fieldPaths: this.settings.fieldPaths, rowHash: `row-${md5Hex(raw)}`, file: this.currentFile });
     } catch (error) {
       // Pathological shapes (e.g. deep nesting in content) must quarantine, not crash the run.
       const detail = error instanceof RangeError ? 'nested too deeply' : (error as Error).message;

@@ -112,7 +112,7 @@ function usageFrom(line: CanonicalLine): LoggedUsage {
 }
 
 /** Cache reads and writes are parts of the input: they cannot exceed it. */
-function usageInconsistency(usage: LoggedUsage): string | null {
+export function usageInconsistency(usage: LoggedUsage): string | null {
   const cached = (usage.cachedInputTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
   if (usage.inputTokens !== null && cached > usage.inputTokens) {
     return `usage: cached_input_tokens + cache_write_tokens (${cached}) exceed input_tokens (${usage.inputTokens}), which include them`;

@@ -7,6 +7,16 @@ export interface AdapterContext {
   fieldPaths: Record<string, string>;
   /** Stable hash of the raw row, used as request_id when the log has none. */
   rowHash: string;
+  /** Absolute path of the file the record came from (Claude Code: the project folder is the feature). */
+  file: string;
+}
+
+/** What one source record holds when it carries several calls (an OTLP export of many spans). */
+export interface ExpandedRecords {
+  /** One record per model call, each then mapped by toCanonical. */
+  records: Array<Record<string, unknown>>;
+  /** Records that are not model calls (e.g. spans without GenAI attributes): counted, not loaded. */
+  skipped: number;
 }
 
 export type AdapterResult =
@@ -17,6 +27,8 @@ export interface LogAdapter {
   readonly format: string;
   /** True when a parsed record looks like this format (used by --format auto). */
   detect(record: Record<string, unknown>): boolean;
+  /** Splits a record holding several calls into one record per call; absent when a record is one call. */
+  expand?(record: Record<string, unknown>): ExpandedRecords;
   toCanonical(record: Record<string, unknown>, context: AdapterContext): AdapterResult;
 }
 
