@@ -53,6 +53,7 @@ export function settingsUsed(options: AuditOptions, threads: number): Record<str
     until: options.until?.toISOString() ?? null,
     retainDays: options.retainDays ?? null,
     fields: config.fields,
+    defaults: config.defaults,
     waste: config.waste,
     encodings: config.encodings,
     pricing: config.pricing,
@@ -110,6 +111,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
         settings: {
           format: options.format,
           fieldPaths: options.config.fields,
+          fieldDefaults: options.config.defaults,
           extract: options.config.waste.retrieval.extract,
           encodings: options.config.encodings,
         },

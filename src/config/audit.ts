@@ -59,8 +59,18 @@ const fieldPaths = z
     message: `field names must be among ${MAPPABLE_FIELDS.join(', ')}, user, session`,
   });
 
+const DEFAULTABLE_FIELDS = ['feature', 'user_id', 'session_id', 'provider', 'model', 'status'] as const;
+
+/** Values for canonical fields a log does not carry at all (a token trace with no model column). */
+const fieldDefaults = z
+  .record(z.string(), z.union([z.string().min(1), z.number()]))
+  .refine((defaults) => Object.keys(defaults).every((key) => (DEFAULTABLE_FIELDS as readonly string[]).includes(key)), {
+    message: `default field names must be among ${DEFAULTABLE_FIELDS.join(', ')}`,
+  });
+
 export const auditConfigSchema = z.strictObject({
   fields: fieldPaths.default({}),
+  defaults: fieldDefaults.default({}),
   waste: z
     .strictObject({
       duplicateWindowSeconds: positiveCount.default(86_400),

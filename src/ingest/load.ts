@@ -8,8 +8,10 @@ import pLimit from 'p-limit';
 import type { Database } from '../db.js';
 import { siblingUrl, WorkerPool } from '../worker-pool.js';
 import type { ParseBatch, ParseSettings, StagedRows } from './parse.js';
-import { readLineBatches, type LineBatch, type LogFile } from './read.js';
-import { parquetLineBatches } from './parquet.js';
+import type { LineBatch, LogFile } from './read.js';
+import { recordBatches } from './sources/index.js';
+import { adapterFor, detectAdapter } from './adapters/index.js';
+import type { LogAdapter, RegroupContext } from './adapters/types.js';
 
 export interface LoadStats {
   rowsRead: number;
@@ -18,10 +20,17 @@ export interface LoadStats {
   rowsAlreadyLoaded: number;
   quarantineByReason: Record<string, number>;
   rowsByFormat: Record<string, number>;
+  /**
+   * Source records folded into another record's row, not rows of their own: the repeated
+   * content-block lines of one Claude Code call, batch input lines joined to their output.
+   */
+  recordsMerged: number;
+  /** Source records that are not model calls (session user turns, non-GenAI spans, batch inputs never run). */
+  recordsSkipped: number;
 }
 
 export function emptyLoadStats(): LoadStats {
-  return { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, rowsAlreadyLoaded: 0, quarantineByReason: {}, rowsByFormat: {} };
+  return { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, rowsAlreadyLoaded: 0, quarantineByReason: {}, rowsByFormat: {}, recordsMerged: 0, recordsSkipped: 0 };
 }
 
 const STAGE_TABLES = ['requests', 'segments', 'texts', 'quarantine'] as const;
@@ -60,15 +69,30 @@ export async function loadLogFiles(db: Database, files: LogFile[], options: Load
   const stats = emptyLoadStats();
   const stageDir = mkdtempSync(join(tmpdir(), 'tokenaudit-stage-'));
   const pool = new WorkerPool<ParseBatch, StagedRows>(siblingUrl(import.meta.url, 'parse-worker'), options.threads, options.settings);
+  const companions = new Map<string, string>();
   try {
+    const adapters = await sniffFiles(files, options.settings);
     for (const [index, file] of files.entries()) {
+      const adapter = adapters[index];
+      if (adapter?.companionKey) {
+        await collectCompanions(file, adapter, companions);
+        options.onFile?.(file, stats);
+        continue;
+      }
+      const context: RegroupContext = { file: file.path, companions, merged: 0, skipped: 0 };
+      const batches = adapter?.regroup ? adapter.regroup(recordBatches(file), context) : recordBatches(file);
       const stage = new StageFiles(stageDir, index);
-      stats.rowsRead += await stageFile(pool, file, stage, options.threads);
+      const staged = await stageFile(pool, file, batches, stage, options.threads);
+      stats.rowsRead += staged.rowsRead;
+      stats.recordsSkipped += staged.recordsSkipped + context.skipped;
+      stats.recordsMerged += context.merged;
       await stage.close();
       await commitFile(db, stage, stats);
       for (const path of Object.values(stage.paths)) rmSync(path, { force: true });
       options.onFile?.(file, stats);
     }
+    // Companions no record came to claim (a batch input line with no output line) never ran.
+    stats.recordsSkipped += companions.size;
   } finally {
     await pool.close();
     rmSync(stageDir, { recursive: true, force: true });
@@ -76,25 +100,77 @@ export async function loadLogFiles(db: Database, files: LogFile[], options: Load
   return stats;
 }
 
-/** Parses one file on the pool, writing staged rows as batches finish; returns rows read. */
-async function stageFile(pool: WorkerPool<ParseBatch, StagedRows>, file: LogFile, stage: StageFiles, threads: number): Promise<number> {
+/** Records a file is sniffed by: the first this many. */
+const SNIFF_RECORDS = 20;
+
+/**
+ * The adapter each file's first records mostly detect as, where that matters to the loader
+ * (regrouping or companion formats); undefined for the rest, which the workers detect record by record.
+ */
+async function sniffFiles(files: LogFile[], settings: ParseSettings): Promise<Array<LogAdapter | undefined>> {
+  if (settings.format !== 'auto') {
+    const adapter = adapterFor(settings.format);
+    return files.map(() => adapter);
+  }
+  const sniffed: Array<LogAdapter | undefined> = [];
+  for (const file of files) {
+    const votes = new Map<LogAdapter, number>();
+    let seen = 0;
+    sniffing: for await (const batch of recordBatches(file)) {
+      for (const raw of batch.text.split('\n')) {
+        const record = parseObject(raw);
+        if (!record) continue;
+        const adapter = detectAdapter(record, settings.fieldPaths);
+        if (adapter) votes.set(adapter, (votes.get(adapter) ?? 0) + 1);
+        if (++seen >= SNIFF_RECORDS) break sniffing;
+      }
+    }
+    const [winner] = [...votes.entries()].sort((a, b) => b[1] - a[1]);
+    sniffed.push(winner && (winner[0].regroup || winner[0].companionKey) ? winner[0] : undefined);
+  }
+  return sniffed;
+}
+
+function parseObject(raw: string): Record<string, unknown> | null {
+  if (raw.trim() === '') return null;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads a companion file (batch input) into the map by key; its other records are skipped. */
+async function collectCompanions(file: LogFile, adapter: LogAdapter, companions: Map<string, string>): Promise<void> {
+  for await (const batch of recordBatches(file)) {
+    for (const raw of batch.text.split('\n')) {
+      const record = parseObject(raw);
+      const key = record ? adapter.companionKey!(record, file.path) : null;
+      if (key !== null) companions.set(key, raw);
+    }
+  }
+}
+
+/** Parses one file on the pool, writing staged rows as batches finish. */
+async function stageFile(pool: WorkerPool<ParseBatch, StagedRows>, file: LogFile, batches: AsyncIterable<LineBatch>, stage: StageFiles, threads: number): Promise<{ rowsRead: number; recordsSkipped: number }> {
   const inFlight = pLimit(threads * 2);
   const running = new Set<Promise<void>>();
-  let rowsRead = 0;
-  const batches: AsyncIterable<LineBatch> = file.kind === 'parquet' ? parquetLineBatches(file.path) : readLineBatches(file.path);
+  const counts = { rowsRead: 0, recordsSkipped: 0 };
   for await (const batch of batches) {
     // Backpressure: wait while every slot is busy, so the reader never runs far ahead.
     while (inFlight.activeCount + inFlight.pendingCount >= threads * 2) await Promise.race(running);
     const task = inFlight(async () => {
-      const rows = await pool.run({ file: file.path, firstLine: batch.firstLine, text: batch.text });
-      rowsRead += rows.rowsRead;
+      const rows = await pool.run({ ...batch, file: file.path });
+      counts.rowsRead += rows.rowsRead;
+      counts.recordsSkipped += rows.recordsSkipped;
       await stage.write(rows);
     });
     running.add(task);
     void task.finally(() => running.delete(task)).catch(() => {});
   }
   await Promise.all(running);
-  return rowsRead;
+  return counts;
 }
 
 /** Moves one file's staged rows into the tables in a single transaction. */

@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import type { CanonicalRequest } from './canonical.js';
 import { adapterFor, detectAdapter } from './adapters/index.js';
-import type { AdapterResult, QuarantineReason } from './adapters/types.js';
+import type { AdapterResult, LogAdapter, QuarantineReason } from './adapters/types.js';
+import type { LineBatch } from './read.js';
 import { lastUserIndex, segmentRequest } from './segments.js';
 import { countTokens } from '../tokenize/count.js';
 import { encodingForModel, type EncodingName } from '../tokenize/encodings.js';
@@ -16,22 +17,22 @@ export interface ParseSettings {
   /** An adapter name, or 'auto' to sniff each record. */
   format: string;
   fieldPaths: Record<string, string>;
+  /** The config's `defaults:`: values for canonical fields a log does not have (model, feature…). */
+  fieldDefaults?: Record<string, string | number>;
   /** Source of the retrieval extraction regex (named groups id, text). */
   extract: string;
   /** The config's `encodings:` overrides (model → encoding). */
   encodings: Record<string, EncodingName>;
 }
 
-export interface ParseBatch {
+export interface ParseBatch extends LineBatch {
   file: string;
-  /** 1-based number of the first line in `text`. */
-  firstLine: number;
-  /** Whole lines joined by "\n". */
-  text: string;
 }
 
 export interface StagedRows {
   rowsRead: number;
+  /** Records that are not model calls (spans without GenAI attributes): counted, not loaded. */
+  recordsSkipped: number;
   requests: string;
   segments: string;
   texts: string;
@@ -74,27 +75,41 @@ export class BatchParser {
   }
 
   parse(batch: ParseBatch): StagedRows {
-    const out = { rowsRead: 0, requests: [] as string[], segments: [] as string[], texts: [] as string[], quarantine: [] as string[] };
+    const out = { rowsRead: 0, recordsSkipped: 0, requests: [] as string[], segments: [] as string[], texts: [] as string[], quarantine: [] as string[] };
     if (batch.file !== this.currentFile) {
       // Each file loads in its own transaction: texts staged for another file don't count.
       this.currentFile = batch.file;
       this.recentTexts = new RecentTexts(200_000);
     }
+    for (const reject of batch.rejects ?? []) {
+      out.rowsRead++;
+      out.quarantine.push(this.quarantineRow(batch.file, reject.line, reject.reason, reject.detail, reject.excerpt));
+    }
     const lines = batch.text.split('\n');
     for (let i = 0; i < lines.length; i++) {
       const raw = lines[i]!.replace(/\r$/, '');
       if (raw.trim() === '') continue;
-      out.rowsRead++;
-      const line = batch.firstLine + i;
-      const result = this.toCanonical(raw);
-      if (!result.ok) {
-        out.quarantine.push(this.quarantineRow(batch.file, line, result.reason, result.detail, raw));
+      const line = batch.lines?.[i] ?? batch.firstLine + i;
+      const parsed = this.parseRecord(raw);
+      if (!parsed.ok) {
+        out.rowsRead++;
+        out.quarantine.push(this.quarantineRow(batch.file, line, parsed.reason, parsed.detail, raw));
         continue;
       }
-      this.stage(result.request, result.format, batch.file, line, out);
+      const { adapter, record } = parsed;
+      const expanded = adapter.expand ? adapter.expand(record) : { records: [record], skipped: 0 };
+      out.recordsSkipped += expanded.skipped;
+      for (const [index, call] of expanded.records.entries()) {
+        out.rowsRead++;
+        const rowHash = `row-${md5Hex(expanded.records.length === 1 ? raw : `${raw}\n${index}`)}`;
+        const result = this.toCanonical(adapter, call, rowHash);
+        if (result.ok) this.stage(result.request, adapter.format, batch.file, line, out);
+        else out.quarantine.push(this.quarantineRow(batch.file, line, result.reason, result.detail, raw));
+      }
     }
     return {
       rowsRead: out.rowsRead,
+      recordsSkipped: out.recordsSkipped,
       requests: joinLines(out.requests),
       segments: joinLines(out.segments),
       texts: joinLines(out.texts),
@@ -102,7 +117,8 @@ export class BatchParser {
     };
   }
 
-  private toCanonical(raw: string): (AdapterResult & { ok: false }) | { ok: true; request: CanonicalRequest; format: string } {
+  /** A raw line as a JSON object and the adapter that reads it, or why not. */
+  private parseRecord(raw: string): (AdapterResult & { ok: false }) | { ok: true; adapter: LogAdapter; record: Record<string, unknown> } {
     if (Buffer.byteLength(raw, 'utf8') > MAX_RECORD_BYTES) {
       return { ok: false, reason: 'record too large', detail: `over ${MAX_RECORD_BYTES} bytes` };
     }
@@ -117,17 +133,19 @@ export class BatchParser {
       return { ok: false, reason: 'not an object', detail: `a JSON ${Array.isArray(record) ? 'array' : record === null ? 'null' : typeof record}` };
     }
     const object = record as Record<string, unknown>;
-    const adapter = this.settings.format === 'auto' ? detectAdapter(object) : adapterFor(this.settings.format);
+    const adapter = this.settings.format === 'auto' ? detectAdapter(object, this.settings.fieldPaths) : adapterFor(this.settings.format);
     if (!adapter) return { ok: false, reason: 'unrecognized format', detail: `keys: ${Object.keys(object).slice(0, 8).join(', ')}` };
-    let result: AdapterResult;
+    return { ok: true, adapter, record: object };
+  }
+
+  private toCanonical(adapter: LogAdapter, record: Record<string, unknown>, rowHash: string): AdapterResult {
     try {
-      result = adapter.toCanonical(object, { fieldPaths: this.settings.fieldPaths, rowHash: `row-${md5Hex(raw)}`, file: this.currentFile });
+      return adapter.toCanonical(record, { fieldPaths: this.settings.fieldPaths, fieldDefaults: this.settings.fieldDefaults, rowHash, file: this.currentFile });
     } catch (error) {
       // Pathological shapes (e.g. deep nesting in content) must quarantine, not crash the run.
       const detail = error instanceof RangeError ? 'nested too deeply' : (error as Error).message;
       return { ok: false, reason: 'invalid field', detail };
     }
-    return result.ok ? { ...result, format: adapter.format } : result;
   }
 
   /** The text's hash, staging the text itself unless this worker staged it recently. */
@@ -138,6 +156,8 @@ export class BatchParser {
   }
 
   private stage(request: CanonicalRequest, format: string, file: string, line: number, out: { requests: string[]; segments: string[]; texts: string[] }): void {
+    const defaultFeature = this.settings.fieldDefaults?.feature;
+    if (request.feature === 'unknown' && defaultFeature !== undefined) request.feature = String(defaultFeature);
     const segments = segmentRequest(request, this.extract);
     const lastUser = lastUserIndex(request);
     const userWasSplit = segments.some((segment) => segment.kind === 'retrieval' && segment.messageIndex === lastUser && lastUser >= 0);

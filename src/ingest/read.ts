@@ -1,5 +1,6 @@
 // Finds the log files behind the user's paths (files, folders, globs) and streams their
-// lines in batches, decompressing .gz and .zst on the way.
+// lines in batches, decompressing .gz and .zst on the way. Other file kinds (CSV, JSON
+// documents, Parquet, Arrow) become the same batches of JSON lines in sources.ts.
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -8,7 +9,9 @@ import { StringDecoder } from 'node:string_decoder';
 import fg from 'fast-glob';
 import { Decompress } from 'fzstd';
 
-export type FileKind = 'jsonl' | 'parquet';
+import type { QuarantineReason } from './adapters/types.js';
+
+export type FileKind = 'jsonl' | 'csv' | 'parquet' | 'arrow';
 
 export interface LogFile {
   path: string;
@@ -18,10 +21,15 @@ export interface LogFile {
 export class InputError extends Error {}
 
 const JSONL = /\.(jsonl|ndjson|json|log)(\.gz|\.zst|\.zstd)?$/i;
+const CSV = /\.csv(\.gz|\.zst|\.zstd)?$/i;
 const PARQUET = /\.parquet$/i;
+const ARROW = /\.(arrow|feather|ipc|arrows)$/i;
+const KINDS_READ = '.jsonl, .json, .ndjson, .csv (optionally .gz/.zst), .parquet, .arrow/.feather';
 
 function kindOf(path: string): FileKind | undefined {
   if (PARQUET.test(path)) return 'parquet';
+  if (ARROW.test(path)) return 'arrow';
+  if (CSV.test(path)) return 'csv';
   if (JSONL.test(path)) return 'jsonl';
   return undefined;
 }
@@ -50,10 +58,10 @@ export function findLogFiles(inputs: string[]): LogFile[] {
       }
       if (stats.isDirectory()) fg.sync('**/*', { cwd: input, absolute: true, onlyFiles: true }).sort().forEach(add);
       else if (kindOf(input)) add(input);
-      else throw new InputError(`${input}: not a log file this tool reads (.jsonl, .json, .ndjson, optionally .gz/.zst, or .parquet)`);
+      else throw new InputError(`${input}: not a log file this tool reads (${KINDS_READ})`);
     }
     if (found.length === before) {
-      throw new InputError(`${input}: no log files found (.jsonl, .json, .ndjson, optionally .gz/.zst, or .parquet)`);
+      throw new InputError(`${input}: no log files found (${KINDS_READ})`);
     }
   }
   return found;
@@ -85,16 +93,29 @@ function zstdStream(): Transform {
   });
 }
 
-function openDecompressed(path: string): Readable {
+export function openDecompressed(path: string): Readable {
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   if (/\.gz$/i.test(path)) return raw.pipe(createGunzip());
   if (/\.zstd?$/i.test(path)) return raw.pipe(zstdStream());
   return raw;
 }
 
+/** A record the reader itself could not read (a CSV syntax error): quarantined as it is. */
+export interface RejectedRecord {
+  line: number;
+  reason: QuarantineReason;
+  detail: string;
+  excerpt: string;
+}
+
+/** Source records as JSON text, one per line, with where each came from. */
 export interface LineBatch {
+  /** Line (or row) of the first record; the others follow one by one unless `lines` says otherwise. */
   firstLine: number;
   text: string;
+  /** The line (or row) of each record in `text`, when they are not consecutive. */
+  lines?: number[];
+  rejects?: RejectedRecord[];
 }
 
 /**

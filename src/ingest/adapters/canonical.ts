@@ -61,8 +61,11 @@ const USAGE_FIELDS = new Set(['input_tokens', 'output_tokens', 'cached_input_tok
 /** Fields read from `metadata.<name>` when the record has no top-level value. */
 const METADATA_FALLBACKS = ['feature', 'user_id', 'session_id'];
 
-/** Moves mapped values (config `fields:`) and metadata fallbacks to their canonical place. */
-function applyFieldPaths(record: Record<string, unknown>, fieldPaths: Record<string, string>): Record<string, unknown> {
+/**
+ * Moves mapped values (config `fields:`) and metadata fallbacks to their canonical place, then
+ * fills fields still missing from the config's `defaults:`.
+ */
+function applyFieldPaths(record: Record<string, unknown>, fieldPaths: Record<string, string>, defaults: Record<string, string | number> = {}): Record<string, unknown> {
   const mapped: Record<string, unknown> = { ...record };
   for (const name of METADATA_FALLBACKS) {
     if (mapped[name] === undefined || mapped[name] === null) {
@@ -78,6 +81,10 @@ function applyFieldPaths(record: Record<string, unknown>, fieldPaths: Record<str
     } else {
       mapped[field] = value;
     }
+  }
+  for (const [field, value] of Object.entries(defaults)) {
+    if (USAGE_FIELDS.has(field)) continue;
+    if (mapped[field] === undefined || mapped[field] === null) mapped[field] = value;
   }
   return mapped;
 }
@@ -165,12 +172,13 @@ function toRequest(line: CanonicalLine, timestampMs: number, context: AdapterCon
 
 export const canonicalAdapter: LogAdapter = {
   format: 'canonical',
-  detect(record) {
+  detect(record, fieldPaths) {
     // Lenient on purpose: a canonical row missing its model should be quarantined as such.
-    return ('messages' in record || 'usage' in record) && ('model' in record || 'timestamp' in record);
+    const mapped = Object.keys(fieldPaths).length === 0 ? record : applyFieldPaths(record, fieldPaths);
+    return ('messages' in mapped || 'usage' in mapped) && ('model' in mapped || 'timestamp' in mapped);
   },
   toCanonical(record, context) {
-    const parsed = lineSchema.safeParse(applyFieldPaths(record, context.fieldPaths), { reportInput: true });
+    const parsed = lineSchema.safeParse(applyFieldPaths(record, context.fieldPaths, context.fieldDefaults), { reportInput: true });
     if (!parsed.success) return rejection(parsed.error.issues[0]!);
     const line = parsed.data;
     if (!line.messages && !line.usage) {

@@ -9,8 +9,8 @@ export function adapterFor(format: string): LogAdapter | undefined {
 }
 
 /** The first adapter that recognizes the record (--format auto). */
-export function detectAdapter(record: Record<string, unknown>): LogAdapter | undefined {
-  return ADAPTERS.find((adapter) => adapter.detect(record));
+export function detectAdapter(record: Record<string, unknown>, fieldPaths: Record<string, string> = {}): LogAdapter | undefined {
+  return ADAPTERS.find((adapter) => adapter.detect(record, fieldPaths));
 }
 
 export const FORMAT_NAMES = ['auto', ...ADAPTERS.map((adapter) => adapter.format)];

@@ -1,10 +1,13 @@
 // The contract every log format adapter implements: recognize a record, map it to a
 // canonical request or say precisely why not.
 import type { CanonicalRequest } from '../canonical.js';
+import type { LineBatch } from '../read.js';
 
 export interface AdapterContext {
   /** Canonical field → dot path in the source record (the config's `fields:`). */
   fieldPaths: Record<string, string>;
+  /** The config's `defaults:`: values for canonical fields the log does not carry. */
+  fieldDefaults?: Record<string, string | number>;
   /** Stable hash of the raw row, used as request_id when the log has none. */
   rowHash: string;
   /** Absolute path of the file the record came from (Claude Code: the project folder is the feature). */
@@ -26,10 +29,32 @@ export type AdapterResult =
 export interface LogAdapter {
   readonly format: string;
   /** True when a parsed record looks like this format (used by --format auto). */
-  detect(record: Record<string, unknown>): boolean;
+  detect(record: Record<string, unknown>, fieldPaths: Record<string, string>): boolean;
   /** Splits a record holding several calls into one record per call; absent when a record is one call. */
   expand?(record: Record<string, unknown>): ExpandedRecords;
   toCanonical(record: Record<string, unknown>, context: AdapterContext): AdapterResult;
+  /**
+   * For formats whose one call spans several records (Claude Code repeats a call on every
+   * content-block line): rewrites a file's batches in the main thread before the workers parse.
+   */
+  regroup?(batches: AsyncIterable<LineBatch>, context: RegroupContext): AsyncIterable<LineBatch>;
+  /**
+   * For records that complete another file's records (a batch's input lines, joined to its
+   * output lines): their key, or null. Files of such records are read first, into
+   * `RegroupContext.companions`, and load no rows of their own.
+   */
+  companionKey?(record: Record<string, unknown>, file: string): string | null;
+}
+
+/** What regrouping shares across one run's files, and what it counts. */
+export interface RegroupContext {
+  file: string;
+  /** Companion records (raw JSON) by key; a regroup that uses one deletes it. */
+  companions: Map<string, string>;
+  /** Records folded into another record's row (repeated lines of one call, joined inputs). */
+  merged: number;
+  /** Records that are not model calls (a user turn in a session log): counted, not loaded. */
+  skipped: number;
 }
 
 /** Stable quarantine reasons: the keys of summary.json `input.quarantineByReason`. */
@@ -41,4 +66,5 @@ export type QuarantineReason =
   | 'invalid field'
   | 'negative token count'
   | 'invalid timestamp'
-  | 'unrecognized format';
+  | 'unrecognized format'
+  | 'invalid csv';

@@ -1,7 +1,7 @@
 // Streams Parquet rows as JSON lines (DuckDB's to_json), so they take the same validated path
 // as JSONL; a row's "line" is its 1-based row number.
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { LineBatch } from './read.js';
+import type { LineBatch } from '../read.js';
 
 export async function* parquetLineBatches(path: string, batchRows = 8192): AsyncGenerator<LineBatch> {
   // Its own instance: a result streaming on the audit's connection must not share it.

@@ -1,0 +1,59 @@
+// CSV exports (LiteLLM spend logs, Helicone, Langfuse, token-count traces) as JSON records: a
+// header row names the columns; cells are typed the way a JSON export would have held them.
+import { parse } from 'csv-parse';
+import { openDecompressed, type LineBatch, type RejectedRecord } from '../read.js';
+
+const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+/**
+ * A cell as the value a JSON export would hold: "" → null, numbers, true/false, and JSON
+ * objects or lists (message and metadata columns) parsed; anything else stays text.
+ */
+export function csvCellValue(cell: string): unknown {
+  if (cell === '') return null;
+  if (NUMBER.test(cell)) {
+    const number = Number(cell);
+    // Long digit strings (ids) would lose digits as numbers: they stay text.
+    if (Number.isSafeInteger(number) || !/^-?\d+$/.test(cell)) return number;
+    return cell;
+  }
+  if (cell === 'true' || cell === 'TRUE') return true;
+  if (cell === 'false' || cell === 'FALSE') return false;
+  const head = cell[0];
+  if (head === '{' || head === '[') {
+    try {
+      return JSON.parse(cell);
+    } catch {
+      return cell;
+    }
+  }
+  return cell;
+}
+
+/** Yields the rows of a CSV file (header first) as JSON lines numbered by their first line. */
+export async function* csvLineBatches(path: string, batchRows = 4096): AsyncGenerator<LineBatch> {
+  const parser = openDecompressed(path).pipe(
+    parse({ columns: true, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }),
+  );
+  let rejects: RejectedRecord[] = [];
+  parser.on('skip', (error: Error & { lines?: number; record?: string[] }) => {
+    const excerpt = Array.isArray(error.record) ? error.record.join(',') : '';
+    rejects.push({ line: error.lines ?? 0, reason: 'invalid csv', detail: error.message, excerpt: excerpt.slice(0, 200) });
+  });
+  let records: string[] = [];
+  let lines: number[] = [];
+  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; bytes: number } }>) {
+    const typed: Record<string, unknown> = {};
+    for (const [column, cell] of Object.entries(record)) typed[column] = csvCellValue(cell);
+    records.push(JSON.stringify(typed));
+    // info.lines is the line the record ends on; a quoted cell may span lines.
+    lines.push(info.lines);
+    if (records.length >= batchRows) {
+      yield { firstLine: lines[0]!, text: records.join('\n'), lines, rejects };
+      records = [];
+      lines = [];
+      rejects = [];
+    }
+  }
+  if (records.length > 0 || rejects.length > 0) yield { firstLine: lines[0] ?? 1, text: records.join('\n'), lines, rejects };
+}
