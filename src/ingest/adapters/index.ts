@@ -1,8 +1,13 @@
 // The log format adapters, in the order --format auto tries them.
 import { canonicalAdapter } from './canonical.js';
+import { claudeCodeAdapter } from './claude-code.js';
 import type { LogAdapter } from './types.js';
 
-export const ADAPTERS: readonly LogAdapter[] = [canonicalAdapter];
+export const ADAPTERS: readonly LogAdapter[] = [
+  claudeCodeAdapter,
+  // Lenient (a canonical row missing its model is quarantined as such): tried last.
+  canonicalAdapter,
+];
 
 export function adapterFor(format: string): LogAdapter | undefined {
   return ADAPTERS.find((adapter) => adapter.format === format);
