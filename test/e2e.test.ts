@@ -34,6 +34,8 @@ describe('tokenaudit audit', () => {
       rowsAlreadyLoaded: 1,
       quarantineByReason: { 'invalid json': 1, 'not an object': 1, 'missing field': 1, 'negative token count': 1, 'invalid timestamp': 1, 'invalid field': 1 },
       rowsByFormat: { canonical: 6 },
+      recordsMerged: 0,
+      recordsSkipped: 0,
     });
     // r-1 gpt-4o: 476 uncached × $2.50 + 1,024 cached × $1.25 + 300 out × $10 per MTok = $0.005470
     // r-2 gpt-4o-mini: 2,000 × $0.15 + 10 × $0.60 per MTok = $0.000306

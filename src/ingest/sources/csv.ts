@@ -33,12 +33,17 @@ export function csvCellValue(cell: string): unknown {
 /** Yields the rows of a CSV file (header first) as JSON lines numbered by their first line. */
 export async function* csvLineBatches(path: string, batchRows = 4096): AsyncGenerator<LineBatch> {
   const parser = openDecompressed(path).pipe(
-    parse({ columns: true, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }),
+    parse({ columns: true, bom: true, info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, skip_records_with_error: true }),
   );
   let rejects: RejectedRecord[] = [];
+  // Where the next record starts: a syntax error is reported where the parser gave up, which
+  // for an unclosed quote is the end of the file.
+  let nextLine = 2;
   parser.on('skip', (error: Error & { lines?: number; record?: string[] }) => {
     const excerpt = Array.isArray(error.record) ? error.record.join(',') : '';
-    rejects.push({ line: error.lines ?? 0, reason: 'invalid csv', detail: error.message, excerpt: excerpt.slice(0, 200) });
+    const detail = `${error.message} (the rows from line ${nextLine} to line ${error.lines ?? nextLine} could not be read)`;
+    rejects.push({ line: nextLine, reason: 'invalid csv', detail, excerpt: excerpt.slice(0, 200) });
+    nextLine = (error.lines ?? nextLine) + 1;
   });
   let records: string[] = [];
   let lines: number[] = [];
@@ -48,6 +53,7 @@ export async function* csvLineBatches(path: string, batchRows = 4096): AsyncGene
     records.push(JSON.stringify(typed));
     // info.lines is the line the record ends on; a quoted cell may span lines.
     lines.push(info.lines);
+    nextLine = info.lines + 1;
     if (records.length >= batchRows) {
       yield { firstLine: lines[0]!, text: records.join('\n'), lines, rejects };
       records = [];

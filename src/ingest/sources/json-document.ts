@@ -16,8 +16,9 @@ async function readStart(path: string, bytes: number): Promise<string> {
 }
 
 /**
- * True when a .json file is one document: it opens with `[`, or its first line is not a whole
- * JSON value (a pretty-printed object). A file of one object per line is JSONL.
+ * True when a .json file is one document: it opens with `[`, its first line is not a whole
+ * JSON value (a pretty-printed object), or it is an API page `{data: [...]}`. A file of one
+ * object per line is JSONL.
  */
 export async function isJsonDocument(path: string): Promise<boolean> {
   if (!/\.json(\.gz|\.zst|\.zstd)?$/i.test(path)) return false;
@@ -26,8 +27,8 @@ export async function isJsonDocument(path: string): Promise<boolean> {
   if (!start.startsWith('{')) return false;
   const firstLine = start.split('\n', 1)[0]!;
   try {
-    JSON.parse(firstLine);
-    return false;
+    // An API page on one line is a document too: its records are in `data`.
+    return Array.isArray((JSON.parse(firstLine) as { data?: unknown }).data);
   } catch {
     return true;
   }
