@@ -135,6 +135,9 @@ function qualitySection(summary: Summary) {
   return {
     input: summary.input,
     quarantine: Object.entries(summary.input.quarantineByReason).map(([reason, count]) => ({ reason, count: formatTokens(count) })),
+    formats: Object.entries(summary.input.rowsByFormat).map(([format, count]) => ({ format, count: formatTokens(count) })),
+    recordsMerged: formatTokens(summary.input.recordsMerged),
+    recordsSkipped: formatTokens(summary.input.recordsSkipped),
     unpriced: summary.models.filter((m) => !m.priced).map((m) => ({ model: m.model, requests: formatTokens(m.requests), inputTokens: formatTokens(m.inputTokens), outputTokens: formatTokens(m.outputTokens) })),
     models: summary.models.map((m) => ({
       model: m.model,
