@@ -8,7 +8,7 @@ import pLimit from 'p-limit';
 import type { Database } from '../db.js';
 import { siblingUrl, WorkerPool } from '../worker-pool.js';
 import type { ParseBatch, ParseSettings, StagedRows } from './parse.js';
-import type { LineBatch, LogFile } from './read.js';
+import { batchText, type LineBatch, type LogFile } from './read.js';
 import { recordBatches } from './sources/index.js';
 import { adapterFor, detectAdapter } from './adapters/index.js';
 import type { LogAdapter, RegroupContext } from './adapters/types.js';
@@ -117,7 +117,7 @@ async function sniffFiles(files: LogFile[], settings: ParseSettings): Promise<Ar
     const votes = new Map<LogAdapter, number>();
     let seen = 0;
     sniffing: for await (const batch of recordBatches(file)) {
-      for (const raw of batch.text.split('\n')) {
+      for (const raw of batchText(batch).split('\n')) {
         const record = parseObject(raw);
         if (!record) continue;
         const adapter = detectAdapter(record, settings.fieldPaths);
@@ -144,7 +144,7 @@ function parseObject(raw: string): Record<string, unknown> | null {
 /** Reads a companion file (batch input) into the map by key; its other records are skipped. */
 async function collectCompanions(file: LogFile, adapter: LogAdapter, companions: Map<string, string>): Promise<void> {
   for await (const batch of recordBatches(file)) {
-    for (const raw of batch.text.split('\n')) {
+    for (const raw of batchText(batch).split('\n')) {
       const record = parseObject(raw);
       const key = record ? adapter.companionKey!(record, file.path) : null;
       if (key !== null) companions.set(key, raw);
@@ -161,7 +161,8 @@ async function stageFile(pool: WorkerPool<ParseBatch, StagedRows>, file: LogFile
     // Backpressure: wait while every slot is busy, so the reader never runs far ahead.
     while (inFlight.activeCount + inFlight.pendingCount >= threads * 2) await Promise.race(running);
     const task = inFlight(async () => {
-      const rows = await pool.run({ ...batch, file: file.path });
+      // The bytes move to the worker (transferred, not copied); the worker decodes them.
+      const rows = await pool.run({ ...batch, file: file.path }, batch.bytes ? [batch.bytes.buffer as ArrayBuffer] : []);
       counts.rowsRead += rows.rowsRead;
       counts.recordsSkipped += rows.recordsSkipped;
       await stage.write(rows);

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { CanonicalRequest } from './canonical.js';
 import { adapterFor, detectAdapter } from './adapters/index.js';
 import type { AdapterResult, LogAdapter, QuarantineReason } from './adapters/types.js';
-import type { LineBatch } from './read.js';
+import { batchText, type LineBatch } from './read.js';
 import { lastUserIndex, segmentRequest } from './segments.js';
 import { countTokens } from '../tokenize/count.js';
 import { encodingForModel, type EncodingName } from '../tokenize/encodings.js';
@@ -48,6 +48,32 @@ export function textHash(text: string): string {
   return BigInt(`0x${md5Hex(text)}`).toString();
 }
 
+/**
+ * Content hashes of recently seen texts: a system prompt or a session's history is re-sent on
+ * every call, and looking it up (V8's own string hash and a compare) is much cheaper than md5.
+ * Bounded by characters held, in two generations.
+ */
+class TextHashes {
+  private current = new Map<string, string>();
+  private previous = new Map<string, string>();
+  private chars = 0;
+  constructor(private readonly capacityChars: number) {}
+
+  hash(text: string): string {
+    let hash = this.current.get(text);
+    if (hash !== undefined) return hash;
+    hash = this.previous.get(text) ?? textHash(text);
+    if (this.chars + text.length > this.capacityChars) {
+      this.previous = this.current;
+      this.current = new Map();
+      this.chars = 0;
+    }
+    this.current.set(text, hash);
+    this.chars += text.length;
+    return hash;
+  }
+}
+
 /** Remembers recently staged texts so repeats are not sent to DuckDB again (bounded memory). */
 class RecentTexts {
   private current = new Set<string>();
@@ -68,6 +94,7 @@ class RecentTexts {
 export class BatchParser {
   private readonly extract: RegExp | null;
   private recentTexts = new RecentTexts(200_000);
+  private readonly textHashes = new TextHashes(32 * 1024 * 1024);
   private currentFile = '';
 
   constructor(private readonly settings: ParseSettings) {
@@ -85,7 +112,7 @@ export class BatchParser {
       out.rowsRead++;
       out.quarantine.push(this.quarantineRow(batch.file, reject.line, reject.reason, reject.detail, reject.excerpt));
     }
-    const lines = batch.text.split('\n');
+    const lines = batchText(batch).split('\n');
     for (let i = 0; i < lines.length; i++) {
       const raw = lines[i]!.replace(/\r$/, '');
       if (raw.trim() === '') continue;
@@ -101,7 +128,8 @@ export class BatchParser {
       out.recordsSkipped += expanded.skipped;
       for (const [index, call] of expanded.records.entries()) {
         out.rowsRead++;
-        const rowHash = `row-${md5Hex(expanded.records.length === 1 ? raw : `${raw}\n${index}`)}`;
+        // Only records without an id of their own need the hash of the raw line.
+        const rowHash = () => `row-${md5Hex(expanded.records.length === 1 ? raw : `${raw}\n${index}`)}`;
         const result = this.toCanonical(adapter, call, rowHash);
         if (result.ok) this.stage(result.request, adapter.format, batch.file, line, out);
         else out.quarantine.push(this.quarantineRow(batch.file, line, result.reason, result.detail, raw));
@@ -138,9 +166,18 @@ export class BatchParser {
     return { ok: true, adapter, record: object };
   }
 
-  private toCanonical(adapter: LogAdapter, record: Record<string, unknown>, rowHash: string): AdapterResult {
+  private toCanonical(adapter: LogAdapter, record: Record<string, unknown>, rowHash: () => string): AdapterResult {
+    const { fieldPaths, fieldDefaults } = this.settings;
+    const file = this.currentFile;
     try {
-      return adapter.toCanonical(record, { fieldPaths: this.settings.fieldPaths, fieldDefaults: this.settings.fieldDefaults, rowHash, file: this.currentFile });
+      return adapter.toCanonical(record, {
+        fieldPaths,
+        fieldDefaults,
+        file,
+        get rowHash() {
+          return rowHash();
+        },
+      });
     } catch (error) {
       // Pathological shapes (e.g. deep nesting in content) must quarantine, not crash the run.
       const detail = error instanceof RangeError ? 'nested too deeply' : (error as Error).message;
@@ -150,7 +187,7 @@ export class BatchParser {
 
   /** The text's hash, staging the text itself unless this worker staged it recently. */
   private stageText(text: string, texts: string[]): string {
-    const hash = textHash(text);
+    const hash = this.textHashes.hash(text);
     if (this.recentTexts.add(hash)) texts.push(JSON.stringify({ text_hash: hash, text, bytes: Buffer.byteLength(text, 'utf8') }));
     return hash;
   }
@@ -162,8 +199,10 @@ export class BatchParser {
     const lastUser = lastUserIndex(request);
     const userWasSplit = segments.some((segment) => segment.kind === 'retrieval' && segment.messageIndex === lastUser && lastUser >= 0);
     const userMessageHash = userWasSplit ? this.stageText(request.messages![lastUser]!.text, out.texts) : null;
+    const promptSegments: unknown[] = [];
     for (const segment of segments) {
       const hash = this.stageText(segment.text, out.texts);
+      if (segment.kind !== 'output') promptSegments.push([segment.kind, segment.messageIndex, segment.chunkId, hash]);
       out.segments.push(
         JSON.stringify({
           request_id: request.requestId,
@@ -178,7 +217,13 @@ export class BatchParser {
       );
     }
     const nameTokens = this.nameTokens(request);
-    out.requests.push(JSON.stringify({ ...requestRow(request, format, file, line, nameTokens), user_message_hash: userMessageHash }));
+    // The prompt's identity (duplicates, response cache) from its segments' hashes: the same
+    // messages and chunks give the same segments, and the whole user message is in it when split.
+    const messagesHash =
+      request.messages === null
+        ? null
+        : textHash(JSON.stringify([request.messages.map((m) => [m.role, m.name ?? null]), promptSegments, userMessageHash, request.retrieval.map((c) => c.id)]));
+    out.requests.push(JSON.stringify({ ...requestRow(request, format, file, line, nameTokens), messages_hash: messagesHash, user_message_hash: userMessageHash }));
   }
 
   /** Tokens of the messages' `name` fields: part of the prompt, but not of any segment. */
@@ -229,7 +274,6 @@ function requestRow(request: CanonicalRequest, format: string, file: string, lin
     temperature: params.temperature,
     n: params.n,
     params_hash: textHash(stableJson([params.maxTokens, params.temperature, params.n, params.other])),
-    messages_hash: messages === null ? null : textHash(JSON.stringify([messages.map((m) => [m.role, m.name ?? null, m.text]), request.retrieval])),
     logged_cost_usd: request.loggedCostUsd,
     format,
     source_file: file,

@@ -5,7 +5,6 @@ import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import fg from 'fast-glob';
 import { Decompress } from 'fzstd';
 
@@ -112,36 +111,54 @@ export interface RejectedRecord {
 export interface LineBatch {
   /** Line (or row) of the first record; the others follow one by one unless `lines` says otherwise. */
   firstLine: number;
-  text: string;
+  /** The records' text, or its UTF-8 bytes (`bytes`): JSONL goes to the workers undecoded. */
+  text?: string;
+  bytes?: Uint8Array;
   /** The line (or row) of each record in `text`, when they are not consecutive. */
   lines?: number[];
   rejects?: RejectedRecord[];
 }
 
-/**
- * Yields whole lines joined by "\n", about `batchBytes` at a time, with the number of the
- * first line. Invalid UTF-8 becomes U+FFFD (and such a line then fails as JSON, visibly).
- */
-export async function* readLineBatches(path: string, batchBytes = 4 << 20): AsyncGenerator<LineBatch> {
-  const decoder = new StringDecoder('utf8');
-  let carry = '';
-  let nextLine = 1;
-  for await (const chunk of openDecompressed(path)) {
-    carry += decoder.write(chunk as Buffer);
-    if (carry.length < batchBytes) continue;
-    const cut = carry.lastIndexOf('\n');
-    if (cut < 0) continue;
-    const text = carry.slice(0, cut);
-    carry = carry.slice(cut + 1);
-    yield { firstLine: nextLine, text };
-    nextLine += countNewlines(text) + 1;
-  }
-  carry += decoder.end();
-  if (carry !== '') yield { firstLine: nextLine, text: carry };
+/** A batch's records as text (invalid UTF-8 becomes U+FFFD, and such a line then fails as JSON, visibly). */
+export function batchText(batch: LineBatch): string {
+  if (batch.text !== undefined) return batch.text;
+  if (!batch.bytes) return '';
+  return Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength).toString('utf8');
 }
 
-function countNewlines(text: string): number {
+const NEWLINE = 0x0a;
+
+/**
+ * Yields whole lines as UTF-8 bytes, about `batchBytes` at a time, with the number of the
+ * first line. Cut at a newline byte, which never falls inside a multi-byte character; each
+ * batch owns its buffer, so it can be handed to a worker without a copy.
+ */
+export async function* readLineBatches(path: string, batchBytes = 4 << 20): AsyncGenerator<LineBatch> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let nextLine = 1;
+  for await (const chunk of openDecompressed(path)) {
+    pending.push(chunk as Buffer);
+    pendingBytes += (chunk as Buffer).length;
+    if (pendingBytes < batchBytes) continue;
+    const joined = Buffer.concat(pending, pendingBytes);
+    const cut = joined.lastIndexOf(NEWLINE);
+    if (cut < 0) {
+      pending = [joined];
+      continue;
+    }
+    const bytes = new Uint8Array(joined.subarray(0, cut));
+    const rest = joined.subarray(cut + 1);
+    pending = [rest];
+    pendingBytes = rest.length;
+    yield { firstLine: nextLine, bytes };
+    nextLine += countNewlines(bytes) + 1;
+  }
+  if (pendingBytes > 0) yield { firstLine: nextLine, bytes: new Uint8Array(Buffer.concat(pending, pendingBytes)) };
+}
+
+function countNewlines(bytes: Uint8Array): number {
   let count = 0;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
+  for (let at = bytes.indexOf(NEWLINE); at >= 0; at = bytes.indexOf(NEWLINE, at + 1)) count++;
   return count;
 }

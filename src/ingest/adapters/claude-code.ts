@@ -11,7 +11,7 @@
 // costUSD) and daaain/claude-code-log's models.py (type, uuid, cwd, isSidechain).
 import { basename, dirname, sep } from 'node:path';
 import { z } from 'zod';
-import type { LineBatch } from '../read.js';
+import { batchText, type LineBatch } from '../read.js';
 import { contentText, parseTimestampMs } from '../fields.js';
 import { showValue } from '../../config/issues.js';
 import type { AdapterContext, AdapterResult, LogAdapter, RegroupContext } from './types.js';
@@ -149,7 +149,7 @@ async function* regroup(batches: AsyncIterable<LineBatch>, context: RegroupConte
   const calls = new Map<string, { line: number; records: Record_[] }>();
   const passThrough: Array<{ line: number; raw: string }> = [];
   for await (const batch of batches) {
-    batch.text.split('\n').forEach((raw, index) => {
+    batchText(batch).split('\n').forEach((raw, index) => {
       const line = batch.lines?.[index] ?? batch.firstLine + index;
       let record: unknown = null;
       try {
