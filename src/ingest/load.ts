@@ -71,14 +71,17 @@ export async function loadLogFiles(db: Database, files: LogFile[], options: Load
   const pool = new WorkerPool<ParseBatch, StagedRows>(siblingUrl(import.meta.url, 'parse-worker'), options.threads, options.settings);
   const companions = new Map<string, string>();
   try {
-    const adapters = await sniffFiles(files, options.settings);
+    const sniffed = await sniffFiles(files, options.settings);
+    // Companion files first (a batch's input), whatever order the paths came in.
     for (const [index, file] of files.entries()) {
-      const adapter = adapters[index];
-      if (adapter?.companionKey) {
-        await collectCompanions(file, adapter, companions);
-        options.onFile?.(file, stats);
-        continue;
-      }
+      const { adapter, companion } = sniffed[index]!;
+      if (!companion || !adapter) continue;
+      await collectCompanions(file, adapter, companions);
+      options.onFile?.(file, stats);
+    }
+    for (const [index, file] of files.entries()) {
+      const { adapter, companion } = sniffed[index]!;
+      if (companion) continue;
       const context: RegroupContext = { file: file.path, companions, merged: 0, skipped: 0 };
       const batches = adapter?.regroup ? adapter.regroup(recordBatches(file), context) : recordBatches(file);
       const stage = new StageFiles(stageDir, index);
@@ -103,30 +106,35 @@ export async function loadLogFiles(db: Database, files: LogFile[], options: Load
 /** Records a file is sniffed by: the first this many. */
 const SNIFF_RECORDS = 20;
 
-/**
- * The adapter each file's first records mostly detect as, where that matters to the loader
- * (regrouping or companion formats); undefined for the rest, which the workers detect record by record.
- */
-async function sniffFiles(files: LogFile[], settings: ParseSettings): Promise<Array<LogAdapter | undefined>> {
-  if (settings.format !== 'auto') {
-    const adapter = adapterFor(settings.format);
-    return files.map(() => adapter);
-  }
-  const sniffed: Array<LogAdapter | undefined> = [];
+interface SniffedFile {
+  /** The adapter most of the first records detect as, where that matters to the loader (it regroups or has companions). */
+  adapter: LogAdapter | undefined;
+  /** Most of the first records are companions (a batch's input lines): the file loads no rows. */
+  companion: boolean;
+}
+
+/** What each file is, from its first records; files of other formats are detected record by record in the workers. */
+async function sniffFiles(files: LogFile[], settings: ParseSettings): Promise<SniffedFile[]> {
+  const forced = settings.format === 'auto' ? undefined : adapterFor(settings.format);
+  if (forced && !forced.regroup && !forced.companionKey) return files.map(() => ({ adapter: forced, companion: false }));
+  const sniffed: SniffedFile[] = [];
   for (const file of files) {
     const votes = new Map<LogAdapter, number>();
+    let companions = 0;
     let seen = 0;
     sniffing: for await (const batch of recordBatches(file)) {
       for (const raw of batchText(batch).split('\n')) {
         const record = parseObject(raw);
         if (!record) continue;
-        const adapter = detectAdapter(record, settings.fieldPaths);
+        const adapter = forced ?? detectAdapter(record, settings.fieldPaths);
         if (adapter) votes.set(adapter, (votes.get(adapter) ?? 0) + 1);
+        if (adapter?.companionKey?.(record, file.path)) companions++;
         if (++seen >= SNIFF_RECORDS) break sniffing;
       }
     }
     const [winner] = [...votes.entries()].sort((a, b) => b[1] - a[1]);
-    sniffed.push(winner && (winner[0].regroup || winner[0].companionKey) ? winner[0] : undefined);
+    const adapter = winner && (winner[0].regroup || winner[0].companionKey) ? winner[0] : forced;
+    sniffed.push({ adapter, companion: adapter?.companionKey !== undefined && companions * 2 > seen });
   }
   return sniffed;
 }
