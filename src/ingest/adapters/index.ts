@@ -1,8 +1,11 @@
 // The log format adapters, in the order --format auto tries them.
+import { anthropicAdapter } from './anthropic.js';
 import { canonicalAdapter } from './canonical.js';
+import { openaiAdapter } from './openai.js';
 import type { LogAdapter } from './types.js';
 
-export const ADAPTERS: readonly LogAdapter[] = [canonicalAdapter];
+/** Specific formats first: the canonical adapter is lenient and comes last. */
+export const ADAPTERS: readonly LogAdapter[] = [openaiAdapter, anthropicAdapter, canonicalAdapter];
 
 export function adapterFor(format: string): LogAdapter | undefined {
   return ADAPTERS.find((adapter) => adapter.format === format);
