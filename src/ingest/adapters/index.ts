@@ -1,8 +1,10 @@
 // The log format adapters, in the order --format auto tries them.
 import { canonicalAdapter } from './canonical.js';
+import { heliconeAdapter } from './helicone.js';
+import { litellmAdapter } from './litellm.js';
 import type { LogAdapter } from './types.js';
 
-export const ADAPTERS: readonly LogAdapter[] = [canonicalAdapter];
+export const ADAPTERS: readonly LogAdapter[] = [litellmAdapter, heliconeAdapter, canonicalAdapter];
 
 export function adapterFor(format: string): LogAdapter | undefined {
   return ADAPTERS.find((adapter) => adapter.format === format);
