@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { CanonicalRequest } from './canonical.js';
 import { adapterFor, detectAdapter } from './adapters/index.js';
-import type { AdapterResult, QuarantineReason } from './adapters/types.js';
+import type { AdapterResult, ExpandedRecords, LogAdapter, QuarantineReason } from './adapters/types.js';
 import { lastUserIndex, segmentRequest } from './segments.js';
 import { countTokens } from '../tokenize/count.js';
 import { encodingForModel, type EncodingName } from '../tokenize/encodings.js';
@@ -32,6 +32,8 @@ export interface ParseBatch {
 
 export interface StagedRows {
   rowsRead: number;
+  /** Records an adapter's expand() set aside as not model calls (e.g. non-GenAI spans). */
+  recordsSkipped: number;
   requests: string;
   segments: string;
   texts: string;
@@ -64,6 +66,8 @@ class RecentTexts {
   }
 }
 
+type RowResult = (AdapterResult & { ok: false }) | { ok: true; request: CanonicalRequest; format: string };
+
 export class BatchParser {
   private readonly extract: RegExp | null;
   private recentTexts = new RecentTexts(200_000);
@@ -74,7 +78,7 @@ export class BatchParser {
   }
 
   parse(batch: ParseBatch): StagedRows {
-    const out = { rowsRead: 0, requests: [] as string[], segments: [] as string[], texts: [] as string[], quarantine: [] as string[] };
+    const out = { rowsRead: 0, recordsSkipped: 0, requests: [] as string[], segments: [] as string[], texts: [] as string[], quarantine: [] as string[] };
     if (batch.file !== this.currentFile) {
       // Each file loads in its own transaction: texts staged for another file don't count.
       this.currentFile = batch.file;
@@ -84,17 +88,22 @@ export class BatchParser {
     for (let i = 0; i < lines.length; i++) {
       const raw = lines[i]!.replace(/\r$/, '');
       if (raw.trim() === '') continue;
-      out.rowsRead++;
       const line = batch.firstLine + i;
-      const result = this.toCanonical(raw);
-      if (!result.ok) {
-        out.quarantine.push(this.quarantineRow(batch.file, line, result.reason, result.detail, raw));
-        continue;
+      // A record of several calls (expand) gives one row per call, all at this line.
+      const { results, skipped } = this.toCanonical(raw);
+      out.recordsSkipped += skipped;
+      for (const result of results) {
+        out.rowsRead++;
+        if (!result.ok) {
+          out.quarantine.push(this.quarantineRow(batch.file, line, result.reason, result.detail, raw));
+          continue;
+        }
+        this.stage(result.request, result.format, batch.file, line, out);
       }
-      this.stage(result.request, result.format, batch.file, line, out);
     }
     return {
       rowsRead: out.rowsRead,
+      recordsSkipped: out.recordsSkipped,
       requests: joinLines(out.requests),
       segments: joinLines(out.segments),
       texts: joinLines(out.texts),
@@ -102,7 +111,23 @@ export class BatchParser {
     };
   }
 
-  private toCanonical(raw: string): (AdapterResult & { ok: false }) | { ok: true; request: CanonicalRequest; format: string } {
+  private toCanonical(raw: string): { results: RowResult[]; skipped: number } {
+    const record = this.parseRecord(raw);
+    if (!record.ok) return { results: [record], skipped: 0 };
+    const { adapter, object } = record;
+    if (!adapter.expand) return { results: [this.mapRecord(adapter, object, raw)], skipped: 0 };
+    let expanded: ExpandedRecords;
+    try {
+      expanded = adapter.expand(object);
+    } catch (error) {
+      const detail = error instanceof RangeError ? 'nested too deeply' : (error as Error).message;
+      return { results: [{ ok: false, reason: 'invalid field', detail }], skipped: 0 };
+    }
+    // Calls of one line share the line's hash: the index keeps their fallback request_ids apart.
+    return { results: expanded.records.map((item, index) => this.mapRecord(adapter, item, raw, index)), skipped: expanded.skipped };
+  }
+
+  private parseRecord(raw: string): (AdapterResult & { ok: false }) | { ok: true; adapter: LogAdapter; object: Record<string, unknown> } {
     if (Buffer.byteLength(raw, 'utf8') > MAX_RECORD_BYTES) {
       return { ok: false, reason: 'record too large', detail: `over ${MAX_RECORD_BYTES} bytes` };
     }
@@ -119,9 +144,13 @@ export class BatchParser {
     const object = record as Record<string, unknown>;
     const adapter = this.settings.format === 'auto' ? detectAdapter(object) : adapterFor(this.settings.format);
     if (!adapter) return { ok: false, reason: 'unrecognized format', detail: `keys: ${Object.keys(object).slice(0, 8).join(', ')}` };
+    return { ok: true, adapter, object };
+  }
+
+  private mapRecord(adapter: LogAdapter, object: Record<string, unknown>, raw: string, index = 0): RowResult {
     let result: AdapterResult;
     try {
-      result = adapter.toCanonical(object, { fieldPaths: this.settings.fieldPaths, rowHash: `row-${md5Hex(raw)}`, file: this.currentFile });
+      result = adapter.toCanonical(object, { fieldPaths: this.settings.fieldPaths, rowHash: index === 0 ? `row-${md5Hex(raw)}` : `row-${md5Hex(raw)}-${index}`, file: this.currentFile });
     } catch (error) {
       // Pathological shapes (e.g. deep nesting in content) must quarantine, not crash the run.
       const detail = error instanceof RangeError ? 'nested too deeply' : (error as Error).message;

@@ -1,8 +1,10 @@
 // The log format adapters, in the order --format auto tries them.
 import { canonicalAdapter } from './canonical.js';
+import { langfuseAdapter } from './langfuse.js';
+import { otelAdapter } from './otel.js';
 import type { LogAdapter } from './types.js';
 
-export const ADAPTERS: readonly LogAdapter[] = [canonicalAdapter];
+export const ADAPTERS: readonly LogAdapter[] = [langfuseAdapter, otelAdapter, canonicalAdapter];
 
 export function adapterFor(format: string): LogAdapter | undefined {
   return ADAPTERS.find((adapter) => adapter.format === format);
