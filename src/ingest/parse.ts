@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { CanonicalRequest } from './canonical.js';
 import { adapterFor, detectAdapter } from './adapters/index.js';
-import type { AdapterResult, LogAdapter, QuarantineReason } from './adapters/types.js';
+import type { AdapterResult, ExpandedRecords, LogAdapter, QuarantineReason } from './adapters/types.js';
 import { batchText, type LineBatch } from './read.js';
 import { lastUserIndex, segmentRequest } from './segments.js';
 import { countTokens } from '../tokenize/count.js';
@@ -124,7 +124,12 @@ export class BatchParser {
         continue;
       }
       const { adapter, record } = parsed;
-      const expanded = adapter.expand ? adapter.expand(record) : { records: [record], skipped: 0 };
+      const expanded = this.expand(adapter, record);
+      if (!expanded.ok) {
+        out.rowsRead++;
+        out.quarantine.push(this.quarantineRow(batch.file, line, 'invalid field', expanded.detail, raw));
+        continue;
+      }
       out.recordsSkipped += expanded.skipped;
       for (const [index, call] of expanded.records.entries()) {
         out.rowsRead++;
@@ -164,6 +169,16 @@ export class BatchParser {
     const adapter = this.settings.format === 'auto' ? detectAdapter(object, this.settings.fieldPaths) : adapterFor(this.settings.format);
     if (!adapter) return { ok: false, reason: 'unrecognized format', detail: `keys: ${Object.keys(object).slice(0, 8).join(', ')}` };
     return { ok: true, adapter, record: object };
+  }
+
+  /** The calls a record holds (one, unless the adapter expands it); a shape it cannot walk is quarantined. */
+  private expand(adapter: LogAdapter, record: Record<string, unknown>): (ExpandedRecords & { ok: true }) | { ok: false; detail: string } {
+    if (!adapter.expand) return { ok: true, records: [record], skipped: 0 };
+    try {
+      return { ok: true, ...adapter.expand(record) };
+    } catch (error) {
+      return { ok: false, detail: error instanceof RangeError ? 'nested too deeply' : (error as Error).message };
+    }
   }
 
   private toCanonical(adapter: LogAdapter, record: Record<string, unknown>, rowHash: () => string): AdapterResult {

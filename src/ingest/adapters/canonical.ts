@@ -174,7 +174,7 @@ export const canonicalAdapter: LogAdapter = {
   format: 'canonical',
   detect(record, fieldPaths) {
     // Lenient on purpose: a canonical row missing its model should be quarantined as such.
-    const mapped = Object.keys(fieldPaths).length === 0 ? record : applyFieldPaths(record, fieldPaths);
+    const mapped = !fieldPaths || Object.keys(fieldPaths).length === 0 ? record : applyFieldPaths(record, fieldPaths);
     return ('messages' in mapped || 'usage' in mapped) && ('model' in mapped || 'timestamp' in mapped);
   },
   toCanonical(record, context) {

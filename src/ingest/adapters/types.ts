@@ -29,7 +29,7 @@ export type AdapterResult =
 export interface LogAdapter {
   readonly format: string;
   /** True when a parsed record looks like this format (used by --format auto). */
-  detect(record: Record<string, unknown>, fieldPaths: Record<string, string>): boolean;
+  detect(record: Record<string, unknown>, fieldPaths?: Record<string, string>): boolean;
   /** Splits a record holding several calls into one record per call; absent when a record is one call. */
   expand?(record: Record<string, unknown>): ExpandedRecords;
   toCanonical(record: Record<string, unknown>, context: AdapterContext): AdapterResult;
