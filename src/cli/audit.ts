@@ -8,6 +8,7 @@ import { FORMAT_NAMES } from '../ingest/adapters/index.js';
 import { findLogFiles } from '../ingest/read.js';
 import { summaryJson, writeOutputs } from '../report/outputs.js';
 import { writeMetrics } from '../report/metrics.js';
+import { exportParquet } from '../report/parquet-export.js';
 import { progressFor } from './progress.js';
 import { writeReport } from '../report/render.js';
 import { EXIT, UsageError } from './exit.js';
@@ -23,6 +24,8 @@ export interface AuditFlags {
   threads?: string;
   memoryLimit?: string;
   metrics?: string;
+  /** Also write the run's tables as Hive-partitioned Parquet into this folder (docs/scale.md). */
+  exportParquet?: string;
   since?: string;
   until?: string;
   retainDays?: string;
@@ -86,6 +89,10 @@ export async function auditCommand(inputs: string[], flags: AuditFlags, output: 
     mkdirSync(outDir, { recursive: true });
     await writeOutputs(run.db, run.summary, outDir);
     if (flags.metrics) await writeMetrics(run.db, run.summary, resolve(flags.metrics));
+    if (flags.exportParquet) {
+      const exported = await exportParquet(run.db, flags.exportParquet, { scenarios: run.simulation !== null });
+      log(`exported ${exported.tables.join(', ')} to ${exported.dir} (days ${exported.days.join(', ') || 'none'})`);
+    }
     const reportPath = join(outDir, 'report.html');
     await writeReport(run.db, run.summary, config.report, reportPath);
     const { input, totals } = run.summary;

@@ -41,6 +41,7 @@ function auditOptions(command: Command, scenarios: string): Command {
     .option('--since <date>', 'report on requests from this date or ISO time on (UTC, inclusive)')
     .option('--until <date>', 'report on requests before this date or ISO time (UTC, exclusive)')
     .option('--retain-days <n>', 'after loading, delete stored requests older than n days before the newest')
+    .option('--export-parquet <dir>', 'also write requests, segments, waste, scenario results and texts as Parquet partitioned by day and feature')
     .option('--metrics <file>', 'write headline numbers in the Prometheus text format (node_exporter textfile collector)')
     .option('--quiet', 'print nothing on stderr');
 }
