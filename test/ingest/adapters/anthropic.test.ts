@@ -213,6 +213,8 @@ describe('auditing an Anthropic log', () => {
       rowsAlreadyLoaded: 0,
       quarantineByReason: { 'missing field': 1 },
       rowsByFormat: { anthropic: 5 },
+      recordsMerged: 0,
+      recordsSkipped: 0,
     });
   });
 

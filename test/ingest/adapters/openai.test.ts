@@ -257,6 +257,8 @@ describe('auditing an OpenAI log', () => {
       rowsAlreadyLoaded: 0,
       quarantineByReason: { 'negative token count': 1 },
       rowsByFormat: { openai: 5 },
+      recordsMerged: 0,
+      recordsSkipped: 0,
     });
   });
 
