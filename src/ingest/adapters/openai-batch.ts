@@ -86,7 +86,10 @@ function toCanonical(record: Record_, context: Parameters<LogAdapter['toCanonica
   const request = result.request;
   request.requestId = typeof response?.request_id === 'string' && response.request_id !== '' ? response.request_id : typeof record.id === 'string' ? record.id : context.rowHash;
   request.batch = true;
-  if (failed) request.status = 'error';
+  if (failed) {
+    request.status = 'error';
+    request.finishReason ??= 'error';
+  }
   request.params.other = { ...request.params.other, custom_id: customId };
   return { ok: true, request };
 }
