@@ -50,7 +50,7 @@ describe('a folder of mixed formats', () => {
 
   it('costs the sum of its files audited one by one, less the LiteLLM copy of the shared call', () => {
     // canonical, openai, anthropic, litellm, helicone, langfuse, otel, openai-batch, claude-code
-    const perFile = [0.016496, 0.0175828, 0.04501, 0.025576, 0.0359032, 0.016426, 0.0164032, 0.00000915, 0.009239];
+    const perFile = [0.016496, 0.0175828, 0.04501, 0.02527, 0.0359032, 0.016426, 0.0164032, 0.00000915, 0.009239];
     const litellmCopy = 0.01065; // its claude-sonnet-4-5 line: 1,000 × $3 + 3,000 × $0.30 + 1,000 × $3.75 + 200 × $15
     expect(run.summary.totals.costUsd).toBeCloseTo(perFile.reduce((a, b) => a + b, 0) - litellmCopy, 10);
   });

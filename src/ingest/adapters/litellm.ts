@@ -158,8 +158,12 @@ function toRequest(row: SpendLogRow, view: Record<string, unknown>, timestampMs:
   request.ttftMs = elapsedMs(timestampMs, row.completionStartTime);
   request.status = row.status === 'failure' || metadata.status === 'failure' ? 'error' : 'ok';
   // A LiteLLM response-cache hit (cache_hit "True") never reached the provider: LiteLLM logs its
-  // spend as 0 and the tokens of the cached response. The canonical request cannot say "not
-  // billed" yet, so the tokens are priced as if billed; loggedCostUsd keeps LiteLLM's 0.
+  // spend as 0 beside the tokens of the cached response. Nothing was billed, so the call is kept
+  // (it was served) with zero billed usage; its text stays, for the duplicate and cache rules.
+  if (row.cache_hit === true || String(row.cache_hit).toLowerCase() === 'true') {
+    request.usage = { ...request.usage, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 0 };
+    request.params.other = { ...request.params.other, gateway_cache_hit: true };
+  }
   request.loggedCostUsd = row.spend ?? null;
   return { ok: true, request };
 }

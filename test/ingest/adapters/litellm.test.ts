@@ -103,10 +103,11 @@ describe('litellm adapter: mapping spend-log rows', () => {
     expect(canonical(rows[3]!).usage).toMatchObject({ inputTokens: 0, outputTokens: 0 });
   });
 
-  it('keeps a response-cache hit with the tokens LiteLLM logged and its logged spend of $0', () => {
+  it('keeps a response-cache hit as a call that billed nothing (LiteLLM logged $0; the provider was not called)', () => {
     const request = canonical(rows[4]!);
     expect(request).toMatchObject({ requestId: 'chatcmpl-Z9y8X7_cache_hit1777637100.52', loggedCostUsd: 0, status: 'ok' });
-    expect(request.usage).toMatchObject({ inputTokens: 2000, outputTokens: 10 });
+    expect(request.usage).toMatchObject({ inputTokens: 0, outputTokens: 0 });
+    expect(request.params.other).toMatchObject({ gateway_cache_hit: true });
   });
 
   it('takes the feature from metadata.spend_logs_metadata.feature when the row has no tags', () => {
@@ -168,7 +169,7 @@ describe('litellm adapter: CSV and Parquet cell shapes', () => {
   });
 
   it('reads digit strings as counts (a text dump of the table)', () => {
-    expect(canonical({ ...rows[4]!, prompt_tokens: '2000', completion_tokens: '10', spend: '0' }).usage).toMatchObject({ inputTokens: 2000, outputTokens: 10 });
+    expect(canonical({ ...rows[4]!, cache_hit: 'False', prompt_tokens: '2000', completion_tokens: '10', spend: '0' }).usage).toMatchObject({ inputTokens: 2000, outputTokens: 10 });
   });
 });
 
@@ -238,12 +239,11 @@ describe('litellm adapter: the whole audit of the fixture', () => {
     // claude-sonnet-4-5: 1,000 uncached × $3 + 3,000 read × $0.30 + 1,000 write × $3.75 + 200 out × $15 = $0.010650
     // claude-sonnet-4-5 (writes added back): 50 × $3 + 2,000 write × $3.75 + 100 out × $15 = $0.009150
     // gpt-4o-mini failure: 0 tokens, $0
-    // gpt-4o-mini response-cache hit, priced as if billed (the canonical request cannot say "not
-    // billed"; LiteLLM logged $0): 2,000 × $0.15 + 10 × $0.60 per MTok = $0.000306
+    // gpt-4o-mini response-cache hit: served by LiteLLM, not billed: $0
     expect(run.summary.totals.requests).toBe(5);
-    expect(run.summary.totals.inputTokens).toBe(1500 + 5000 + 2050 + 0 + 2000);
-    expect(run.summary.totals.outputTokens).toBe(300 + 200 + 100 + 0 + 10);
+    expect(run.summary.totals.inputTokens).toBe(1500 + 5000 + 2050 + 0 + 0);
+    expect(run.summary.totals.outputTokens).toBe(300 + 200 + 100 + 0 + 0);
     expect(run.summary.totals.cachedInputTokens).toBe(1024 + 3000);
-    expect(run.summary.totals.costUsd).toBeCloseTo(0.025576, 12);
+    expect(run.summary.totals.costUsd).toBeCloseTo(0.02527, 12);
   });
 });
