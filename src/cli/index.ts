@@ -2,6 +2,7 @@
 // The tokenaudit command line: one subcommand per file in this folder.
 import { Command, CommanderError, Option } from 'commander';
 import { auditCommand, type AuditFlags } from './audit.js';
+import { FORMAT_NAMES } from '../ingest/adapters/index.js';
 import { EXIT, exitFor } from './exit.js';
 import { sampleCommand, type SampleFlags } from './sample.js';
 import { simulateCommand } from './simulate.js';
@@ -29,7 +30,7 @@ const program = new Command()
 function auditOptions(command: Command, scenarios: string): Command {
   return command
     .argument('<inputs...>', 'log files (.jsonl[.gz|.zst], .parquet), folders or globs')
-    .addOption(new Option('--format <name>', 'log format, or auto to sniff each record').default('auto'))
+    .addOption(new Option('--format <name>', `log format (${FORMAT_NAMES.join(', ')}); auto sniffs each file`).default('auto'))
     .option('--config <file>', 'audit config (YAML or JSON)')
     .option('--scenarios <file>', scenarios)
     .option('--db <file>', 'DuckDB database file to keep loaded requests across runs (default: in memory)')

@@ -75,15 +75,15 @@ export function projectOf(file: string): string {
   return basename(dirname(file));
 }
 
-/** Response content as the text the model wrote: text, thinking and tool calls. */
+/**
+ * Response content as text: text blocks and tool calls. Thinking blocks are left out, as in the
+ * anthropic adapter: Claude 4 logs a summary of its thinking, not the thinking it billed.
+ */
 function outputText(content: unknown): string {
   if (!Array.isArray(content)) return contentText(content);
   return content
-    .map((block) => {
-      const typed = block as { type?: unknown; thinking?: unknown };
-      if (typed && typed.type === 'thinking' && typeof typed.thinking === 'string') return typed.thinking;
-      return contentText(block);
-    })
+    .filter((block) => (block as { type?: unknown } | null)?.type !== 'thinking')
+    .map((block) => contentText(block))
     .filter((text) => text !== '')
     .join('\n');
 }

@@ -56,11 +56,11 @@ describe('claude-code adapter', () => {
     ]);
   });
 
-  it('recounts the output from every content block of the call: thinking, text and the tool call', async () => {
+  it('recounts the output from every content block of the call but the (summarized) thinking', async () => {
     const [row] = await run.db.readSql<{ text: string }>(
       "select t.text from segments s join texts t using (text_hash) where s.request_id = 'msg_A:req_A' and s.kind = 'output'",
     );
-    expect(row!.text).toBe('The cart model lives in cart.ts.\nI\'ll add the field.\nEdit({"file_path":"cart.ts"})');
+    expect(row!.text).toBe('I\'ll add the field.\nEdit({"file_path":"cart.ts"})');
   });
 
   it('recognizes session lines but not canonical records', () => {
