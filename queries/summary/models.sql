@@ -1,5 +1,6 @@
 -- summary.json `models[]`: volume, cost, whether the catalogue could price the model, and
--- token drift = Σ recounted input / Σ logged input − 1 over requests with both (null when none).
+-- token drift = Σ recounted input / Σ logged input − 1 over requests with both (null when none);
+-- a call that logged no input (failed before billing, a gateway cache hit) is not comparable.
 with per_request as (
     select
         requests.model,
@@ -23,8 +24,8 @@ select
     sum(output_tokens) as output_tokens,
     sum(cost_usd) as cost_usd,
     bool_and(priced) as priced,
-    sum(recounted_input_tokens) filter (where recounted_input_tokens is not null and usage_input_tokens is not null)
-        / nullif(sum(usage_input_tokens) filter (where recounted_input_tokens is not null and usage_input_tokens is not null), 0)
+    sum(recounted_input_tokens) filter (where recounted_input_tokens is not null and usage_input_tokens > 0)
+        / nullif(sum(usage_input_tokens) filter (where recounted_input_tokens is not null and usage_input_tokens > 0), 0)
         - 1 as token_drift
 from per_request
 group by model, provider
