@@ -8,7 +8,9 @@ with prompt_segments as (
         segment_billing.kind,
         segment_billing.tokens,
         chunk_usage.used,
-        hash(string_agg(segment_billing.text_hash::varchar, ',') over (
+        -- a hash of the list of segment hashes so far (a list, not text: casting uhugeint
+        -- hashes to text made this window most of the replay's time)
+        hash(list(segment_billing.text_hash) over (
             partition by segment_billing.request_id order by segment_billing.ordinal
             rows between unbounded preceding and current row
         )) as prefix_key
