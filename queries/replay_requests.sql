@@ -1,6 +1,6 @@
 -- Every request in time order with what the replay needs: billed tokens and cost, the cache
--- key, and its prompt segments (calibrated tokens, whether a chunk was used, and a key for the
--- prompt prefix that ends with the segment, chained over the segment hashes).
+-- key, and its prompt segments (kind, calibrated tokens, whether a chunk was used, and a key for
+-- the prompt prefix that ends with the segment, chained over the segment hashes).
 with prompt_segments as (
     select
         segment_billing.request_id,
@@ -19,9 +19,14 @@ with prompt_segments as (
 ),
 
 segment_lists as (
+    -- one list per field rather than a list of structs: the replay reads them column-wise;
+    -- kind as its position in $segment_kinds (0-based)
     select
         request_id,
-        list({'kind': kind, 'tokens': tokens, 'used': used, 'prefixKey': prefix_key} order by ordinal) as segments
+        list((list_position($segment_kinds, kind) - 1)::utinyint order by ordinal) as segment_kinds,
+        list(tokens order by ordinal) as segment_tokens,
+        list(used order by ordinal) as segment_used,
+        list(prefix_key order by ordinal) as segment_prefix_keys
     from prompt_segments
     group by request_id
 ),
@@ -48,7 +53,8 @@ questions as (
 
 select
     requests.request_id,
-    epoch_ms(requests.ts) as ts_ms,
+    -- numbers as doubles (all integers below 2^53): no BigInt per value in the replay
+    epoch_ms(requests.ts)::double as ts_ms,
     requests.feature,
     requests.provider,
     requests.model,
@@ -58,13 +64,16 @@ select
     requests.latency_ms,
     hash(requests.model, requests.messages_hash, requests.params_hash) as response_key,
     requests.messages_hash is not null as cacheable,
-    request_tokens.input_tokens,
-    request_tokens.output_tokens,
-    request_tokens.cached_input_tokens,
-    request_tokens.cache_write_tokens,
-    request_tokens.cache_write_1h_tokens,
+    request_tokens.input_tokens::double as input_tokens,
+    request_tokens.output_tokens::double as output_tokens,
+    request_tokens.cached_input_tokens::double as cached_input_tokens,
+    request_tokens.cache_write_tokens::double as cache_write_tokens,
+    request_tokens.cache_write_1h_tokens::double as cache_write_1h_tokens,
     request_costs.cost_usd,
-    coalesce(segment_lists.segments, []) as segments,
+    coalesce(segment_lists.segment_kinds, []) as segment_kinds,
+    coalesce(segment_lists.segment_tokens, []) as segment_tokens,
+    coalesce(segment_lists.segment_used, []) as segment_used,
+    coalesce(segment_lists.segment_prefix_keys, []) as segment_prefix_keys,
     questions.question,
     recounts.o200k_base as prompt_tokens_o200k,
     recounts.cl100k_base as prompt_tokens_cl100k
