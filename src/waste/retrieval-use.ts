@@ -59,31 +59,49 @@ export interface ChunkUse {
   sharedNgrams: number;
 }
 
-/** The 4-grams of an answer that are not in its question: the chunks of one answer arrive together. */
-class LastEvidence {
-  private output: string | null = null;
-  private question: string | null = null;
-  private grams = new Set<string>();
-  of(output: string, question: string): Set<string> {
-    if (output !== this.output || question !== this.question) {
-      this.output = output;
-      this.question = question;
-      const questionGrams = wordNgrams(question);
-      this.grams = new Set();
-      for (const gram of ngramsOf(words(output), NGRAM)) if (!questionGrams.has(gram)) this.grams.add(gram);
+/** The 4-grams of an answer that are not in its question: the evidence a chunk was drawn on. */
+function evidenceOf(output: string, question: string): Set<string> {
+  const questionGrams = wordNgrams(question);
+  const evidence = new Set<string>();
+  for (const gram of ngramsOf(words(output), NGRAM)) if (!questionGrams.has(gram)) evidence.add(gram);
+  return evidence;
+}
+
+/** Distinct 4-grams of recently seen chunks: a chunk is retrieved for many answers. */
+class ChunkNgrams {
+  private readonly grams = new Map<string, string[]>();
+  constructor(private readonly maxChunks: number) {}
+  of(chunk: string): string[] {
+    let grams = this.grams.get(chunk);
+    if (!grams) {
+      grams = [...wordNgrams(chunk)];
+      if (this.grams.size >= this.maxChunks) this.grams.clear();
+      this.grams.set(chunk, grams);
     }
-    return this.grams;
+    return grams;
   }
 }
-const lastEvidence = new LastEvidence();
+const chunkNgrams = new ChunkNgrams(5_000);
+
+export interface RetrievedChunk {
+  chunkId: string;
+  chunk: string;
+}
+
+/** Decides each chunk retrieved for one answer (the answer's 4-grams are made once). */
+export function decideAnswerChunks(output: string, question: string, chunks: RetrievedChunk[], minSharedNgrams: number): ChunkUse[] {
+  const evidence = evidenceOf(output, question);
+  return chunks.map(({ chunkId, chunk }) => {
+    const cited = citesId(output, chunkId);
+    // distinct chunk 4-grams found in the answer and not in the question
+    let sharedNgrams = 0;
+    if (evidence.size > 0) {
+      for (const gram of chunkNgrams.of(chunk)) if (evidence.has(gram)) sharedNgrams++;
+    }
+    return { used: cited || sharedNgrams >= minSharedNgrams, cited, sharedNgrams };
+  });
+}
 
 export function decideChunkUse(chunkId: string, chunk: string, output: string, question: string, minSharedNgrams: number): ChunkUse {
-  const cited = citesId(output, chunkId);
-  const evidence = lastEvidence.of(output, question);
-  // distinct chunk 4-grams found in the answer and not in the question
-  const shared = new Set<string>();
-  if (evidence.size > 0) {
-    for (const gram of ngramsOf(words(chunk), NGRAM)) if (evidence.has(gram)) shared.add(gram);
-  }
-  return { used: cited || shared.size >= minSharedNgrams, cited, sharedNgrams: shared.size };
+  return decideAnswerChunks(output, question, [{ chunkId, chunk }], minSharedNgrams)[0]!;
 }
