@@ -19,14 +19,11 @@ with prompt_segments as (
 ),
 
 segment_lists as (
-    -- one list per field rather than a list of structs: the replay reads them column-wise;
-    -- kind as its position in $segment_kinds (0-based)
+    -- kind as its position in $segment_kinds (0-based); one ordered list of structs costs less
+    -- than a list per field, and the replay reads the struct's field vectors directly
     select
         request_id,
-        list((list_position($segment_kinds, kind) - 1)::utinyint order by ordinal) as segment_kinds,
-        list(tokens order by ordinal) as segment_tokens,
-        list(used order by ordinal) as segment_used,
-        list(prefix_key order by ordinal) as segment_prefix_keys
+        list({'kind': (list_position($segment_kinds, kind) - 1)::utinyint, 'tokens': tokens, 'used': used, 'prefixKey': prefix_key} order by ordinal) as segments
     from prompt_segments
     group by request_id
 ),
@@ -70,10 +67,7 @@ select
     request_tokens.cache_write_tokens::double as cache_write_tokens,
     request_tokens.cache_write_1h_tokens::double as cache_write_1h_tokens,
     request_costs.cost_usd,
-    coalesce(segment_lists.segment_kinds, []) as segment_kinds,
-    coalesce(segment_lists.segment_tokens, []) as segment_tokens,
-    coalesce(segment_lists.segment_used, []) as segment_used,
-    coalesce(segment_lists.segment_prefix_keys, []) as segment_prefix_keys,
+    coalesce(segment_lists.segments, []) as segments,
     questions.question,
     recounts.o200k_base as prompt_tokens_o200k,
     recounts.cl100k_base as prompt_tokens_cl100k

@@ -1,6 +1,6 @@
 // Reads replay_requests a chunk at a time, column by column, into ReplayRequests: DuckDB's row
 // objects (a wrapper value per cell, a struct per segment) cost more than the replay itself.
-import { listValue, type DuckDBDataChunk, type DuckDBListVector, type DuckDBResult, type DuckDBVector } from '@duckdb/node-api';
+import { listValue, type DuckDBDataChunk, type DuckDBListVector, type DuckDBResult, type DuckDBStructVector, type DuckDBVector } from '@duckdb/node-api';
 import type { ReplayRequest, ReplaySegment } from './types.js';
 
 /** Segment kinds in the order replay_requests numbers them ($segment_kinds). */
@@ -29,10 +29,7 @@ const COLUMNS = [
   'cache_write_tokens',
   'cache_write_1h_tokens',
   'cost_usd',
-  'segment_kinds',
-  'segment_tokens',
-  'segment_used',
-  'segment_prefix_keys',
+  'segments',
   'question',
   'prompt_tokens_o200k',
   'prompt_tokens_cl100k',
@@ -60,20 +57,21 @@ export function visitReplayRequests(chunk: DuckDBDataChunk, at: Record<Column, n
   const [inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens, costUsd, question, o200k, cl100k] = (
     ['input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens', 'cache_write_1h_tokens', 'cost_usd', 'question', 'prompt_tokens_o200k', 'prompt_tokens_cl100k'] as const
   ).map(vector);
-  const list = (column: Column) => vector(column) as DuckDBListVector;
-  const [kinds, tokens, used, keys] = [list('segment_kinds'), list('segment_tokens'), list('segment_used'), list('segment_prefix_keys')];
-  const [kindItems, tokenItems, usedItems, keyItems] = [kinds.childVector, tokens.childVector, used.childVector, keys.childVector];
+  // segments: a list of {kind, tokens, used, prefixKey} structs, read field vector by field vector
+  const segmentLists = vector('segments') as DuckDBListVector;
+  const fields = segmentLists.childVector as DuckDBStructVector;
+  const [kindItems, tokenItems, usedItems, keyItems] = [0, 1, 2, 3].map((field) => fields.entryVectorAt(field));
   for (let row = 0; row < chunk.rowCount; row++) {
-    const [kindAt, tokensAt, usedAt, keyAt] = [kinds.getEntryOffset(row), tokens.getEntryOffset(row), used.getEntryOffset(row), keys.getEntryOffset(row)];
-    const segments: ReplaySegment[] = new Array<ReplaySegment>(kinds.getEntryLength(row));
+    const offset = segmentLists.getEntryOffset(row);
+    const segments: ReplaySegment[] = new Array<ReplaySegment>(segmentLists.getEntryLength(row));
     for (let i = 0; i < segments.length; i++) {
-      const kind = SEGMENT_KINDS[kindItems.getItem(kindAt + i) as number];
+      const kind = SEGMENT_KINDS[kindItems!.getItem(offset + i) as number];
       if (kind === undefined) throw new Error('replay_requests: a segment of unknown kind');
       segments[i] = {
         kind,
-        tokens: tokenItems.getItem(tokensAt + i) as number,
-        used: usedItems.getItem(usedAt + i) as boolean | null,
-        prefixKey: keyItems.getItem(keyAt + i) as bigint,
+        tokens: tokenItems!.getItem(offset + i) as number,
+        used: usedItems!.getItem(offset + i) as boolean | null,
+        prefixKey: keyItems!.getItem(offset + i) as bigint,
       };
     }
     visit({
