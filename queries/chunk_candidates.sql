@@ -15,9 +15,8 @@ answers as (
     select
         undecided.output_hash,
         undecided.question_hash,
-        list(undecided.chunk_id order by undecided.chunk_hash, undecided.chunk_id) as chunk_ids,
-        list(undecided.chunk_hash order by undecided.chunk_hash, undecided.chunk_id) as chunk_hashes,
-        list(chunk_text.text order by undecided.chunk_hash, undecided.chunk_id) as chunk_texts
+        -- each chunk is decided on its own: the order in the list does not matter
+        list({'chunk_id': undecided.chunk_id, 'chunk_hash': undecided.chunk_hash, 'text': chunk_text.text}) as chunks
     from undecided
     inner join texts as chunk_text on chunk_text.text_hash = undecided.chunk_hash
     group by undecided.output_hash, undecided.question_hash
@@ -28,10 +27,7 @@ select
     answers.question_hash,
     output_text.text as output_text,
     coalesce(question_text.text, '') as question_text,
-    answers.chunk_ids,
-    answers.chunk_hashes,
-    answers.chunk_texts
+    answers.chunks
 from answers
 inner join texts as output_text on output_text.text_hash = answers.output_hash
 left join texts as question_text on question_text.text_hash = answers.question_hash
-order by answers.output_hash, answers.question_hash

@@ -1,7 +1,7 @@
 // unused_retrieval: chunks the answer neither cited nor drew on. The decision is text work, done
 // once per distinct (chunk, output, question) triple on the worker pool, streamed from DuckDB an
 // answer at a time (its texts once, the chunks retrieved for it as lists).
-import type { DuckDBDataChunk, DuckDBListVector } from '@duckdb/node-api';
+import type { DuckDBDataChunk, DuckDBListVector, DuckDBStructVector } from '@duckdb/node-api';
 import { querySql } from '../db.js';
 import { siblingUrl, WorkerPool } from '../worker-pool.js';
 import type { WasteDetector } from './detector.js';
@@ -20,17 +20,18 @@ interface Keys {
 /** Each answer of a chunk of chunk_candidates, with the keys of its chunks in the same order. */
 function readAnswers(chunk: DuckDBDataChunk, visit: (answer: AnswerChunks, keys: Keys[]) => void): void {
   const [outputHashes, questionHashes, outputTexts, questionTexts] = [0, 1, 2, 3].map((column) => chunk.getColumnVector(column));
-  const [ids, hashes, texts] = [4, 5, 6].map((column) => chunk.getColumnVector(column) as DuckDBListVector);
+  const chunkLists = chunk.getColumnVector(4) as DuckDBListVector;
+  const [ids, hashes, texts] = [0, 1, 2].map((field) => (chunkLists.childVector as DuckDBStructVector).entryVectorAt(field));
   for (let row = 0; row < chunk.rowCount; row++) {
     const outputHash = outputHashes!.getItem(row) as bigint;
     const questionHash = (questionHashes!.getItem(row) as bigint | null) ?? null;
-    const [idAt, hashAt, textAt] = [ids!.getEntryOffset(row), hashes!.getEntryOffset(row), texts!.getEntryOffset(row)];
     const answer: AnswerChunks = { output: outputTexts!.getItem(row) as string, question: questionTexts!.getItem(row) as string, chunks: [] };
     const keys: Keys[] = [];
-    for (let i = 0; i < ids!.getEntryLength(row); i++) {
-      const chunkId = ids!.childVector.getItem(idAt + i) as string;
-      answer.chunks.push({ chunkId, chunk: texts!.childVector.getItem(textAt + i) as string });
-      keys.push({ chunkId, chunkHash: hashes!.childVector.getItem(hashAt + i) as bigint, outputHash, questionHash });
+    const offset = chunkLists.getEntryOffset(row);
+    for (let i = offset; i < offset + chunkLists.getEntryLength(row); i++) {
+      const chunkId = ids!.getItem(i) as string;
+      answer.chunks.push({ chunkId, chunk: texts!.getItem(i) as string });
+      keys.push({ chunkId, chunkHash: hashes!.getItem(i) as bigint, outputHash, questionHash });
     }
     visit(answer, keys);
   }
