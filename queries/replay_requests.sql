@@ -1,6 +1,6 @@
 -- Every request in time order with what the replay needs: billed tokens and cost, the cache
--- key, and its prompt segments (calibrated tokens, whether a chunk was used, and a key for the
--- prompt prefix that ends with the segment, chained over the segment hashes).
+-- key, and its prompt segments (kind, calibrated tokens, whether a chunk was used, and a key for
+-- the prompt prefix that ends with the segment, chained over the segment hashes).
 with prompt_segments as (
     select
         segment_billing.request_id,
@@ -8,7 +8,9 @@ with prompt_segments as (
         segment_billing.kind,
         segment_billing.tokens,
         chunk_usage.used,
-        hash(string_agg(segment_billing.text_hash::varchar, ',') over (
+        -- a hash of the list of segment hashes so far (a list, not text: casting uhugeint
+        -- hashes to text made this window most of the replay's time)
+        hash(list(segment_billing.text_hash) over (
             partition by segment_billing.request_id order by segment_billing.ordinal
             rows between unbounded preceding and current row
         )) as prefix_key
@@ -17,9 +19,11 @@ with prompt_segments as (
 ),
 
 segment_lists as (
+    -- kind as its position in $segment_kinds (0-based); one ordered list of structs costs less
+    -- than a list per field, and the replay reads the struct's field vectors directly
     select
         request_id,
-        list({'kind': kind, 'tokens': tokens, 'used': used, 'prefixKey': prefix_key} order by ordinal) as segments
+        list({'kind': (list_position($segment_kinds, kind) - 1)::utinyint, 'tokens': tokens, 'used': used, 'prefixKey': prefix_key} order by ordinal) as segments
     from prompt_segments
     group by request_id
 ),
@@ -46,7 +50,8 @@ questions as (
 
 select
     requests.request_id,
-    epoch_ms(requests.ts) as ts_ms,
+    -- numbers as doubles (all integers below 2^53): no BigInt per value in the replay
+    epoch_ms(requests.ts)::double as ts_ms,
     requests.feature,
     requests.provider,
     requests.model,
@@ -56,11 +61,11 @@ select
     requests.latency_ms,
     hash(requests.model, requests.messages_hash, requests.params_hash) as response_key,
     requests.messages_hash is not null as cacheable,
-    request_tokens.input_tokens,
-    request_tokens.output_tokens,
-    request_tokens.cached_input_tokens,
-    request_tokens.cache_write_tokens,
-    request_tokens.cache_write_1h_tokens,
+    request_tokens.input_tokens::double as input_tokens,
+    request_tokens.output_tokens::double as output_tokens,
+    request_tokens.cached_input_tokens::double as cached_input_tokens,
+    request_tokens.cache_write_tokens::double as cache_write_tokens,
+    request_tokens.cache_write_1h_tokens::double as cache_write_1h_tokens,
     request_costs.cost_usd,
     coalesce(segment_lists.segments, []) as segments,
     questions.question,

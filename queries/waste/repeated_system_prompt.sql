@@ -6,7 +6,9 @@ insert into request_waste
 with system_prompts as (
     select
         request_id,
-        md5(string_agg(text_hash::varchar, ',' order by ordinal)) as prompt_hash,
+        -- the prompt's segment hashes in order, compared as a list (casting uhugeint hashes to
+        -- text to join them was most of this rule's time)
+        list(text_hash order by ordinal) as prompt_hashes,
         sum(tokens) as tokens,
         sum(tokens - cached_tokens) as uncached_tokens,
         sum(cost_usd - cached_cost_usd) as uncached_cost_usd
@@ -20,7 +22,7 @@ sent as (
         system_prompts.*,
         requests.ts,
         lag(requests.ts) over (
-            partition by requests.model, system_prompts.prompt_hash
+            partition by requests.model, system_prompts.prompt_hashes
             order by requests.ts, requests.request_id
         ) as previous_ts
     from system_prompts

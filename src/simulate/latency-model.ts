@@ -93,7 +93,8 @@ export function huberFit(xs: number[][], ys: number[]): { beta: number[]; meanAb
   let beta = weightedLeastSquares(xs, ys, weights);
   for (let iteration = 0; beta && iteration < 20; iteration++) {
     const residuals = ys.map((y, i) => y - predict(beta!, xs[i]!));
-    const sorted = residuals.map(Math.abs).sort((p, q) => p - q);
+    // a typed array sorts numbers without a comparator call per comparison (same order)
+    const sorted = Float64Array.from(residuals, (r) => Math.abs(r)).sort();
     const k = 1.345 * Math.max(1e-6, 1.4826 * sorted[Math.floor(sorted.length / 2)]!);
     weights = residuals.map((r) => (Math.abs(r) <= k ? 1 : k / Math.abs(r)));
     beta = weightedLeastSquares(xs, ys, weights);

@@ -9,7 +9,8 @@ import { encodingForModel, type EncodingName } from '../tokenize/encodings.js';
 import { countMissingTexts } from '../tokenize/stage.js';
 import { estimateLatencyMs, fitLatency, type LatencyFit, type LatencySample } from './latency-model.js';
 import { policiesOf } from './policies/index.js';
-import { simulateFrom, type Policy, type ReplayContext, type ReplayRequest, type ReplaySegment, type SimulatedRequest } from './types.js';
+import { columnIndexes, replayParams, visitReplayRequests } from './replay-rows.js';
+import { simulateFrom, type Policy, type ReplayContext, type ReplayRequest, type SimulatedRequest } from './types.js';
 
 export interface SimulationOptions {
   overrides: PriceOverride[];
@@ -88,37 +89,6 @@ function appendResult(appender: DuckDBAppender, { scenario, request, simulated, 
   appender.endRow();
 }
 
-function toReplayRequest(row: Record<string, unknown>): ReplayRequest {
-  return {
-    requestId: row.request_id as string,
-    tsMs: Number(row.ts_ms),
-    feature: row.feature as string,
-    provider: row.provider as string,
-    model: row.model as string,
-    userId: (row.user_id as string | null) ?? null,
-    status: row.status as string,
-    batch: row.batch as boolean,
-    latencyMs: (row.latency_ms as number | null) ?? null,
-    responseKey: row.response_key as bigint,
-    cacheable: row.cacheable as boolean,
-    inputTokens: Number(row.input_tokens),
-    outputTokens: Number(row.output_tokens),
-    cachedInputTokens: Number(row.cached_input_tokens),
-    cacheWriteTokens: Number(row.cache_write_tokens),
-    cacheWrite1hTokens: Number(row.cache_write_1h_tokens),
-    costUsd: row.cost_usd as number,
-    // DuckDB list and struct values arrive as {items} and {entries}.
-    segments: (row.segments as { items: Array<{ entries: Record<string, unknown> }> }).items.map(({ entries: s }): ReplaySegment => ({
-      kind: s.kind as ReplaySegment['kind'],
-      tokens: s.tokens as number,
-      used: (s.used as boolean | null) ?? null,
-      prefixKey: s.prefixKey as bigint,
-    })),
-    question: (row.question as string | null) ?? null,
-    promptTokens: { o200k_base: (row.prompt_tokens_o200k as number | null) ?? null, cl100k_base: (row.prompt_tokens_cl100k as number | null) ?? null },
-  };
-}
-
 async function fitLatencyModels(db: Database, models: string[]): Promise<Map<string, LatencyFit>> {
   const rows = await db.readQuery<{ model: string; input_tokens: string; output_tokens: string; latency_ms: number; ttft_ms: number | null }>('latency_samples');
   const samples = new Map<string, LatencySample[]>();
@@ -154,16 +124,14 @@ export async function runSimulation(db: Database, file: ScenarioFile, options: S
   const appender = await appendConnection.createAppender('scenario_results');
   let requests = 0;
   try {
-    const result = await db.connection.stream(querySql('replay_requests'), { with_questions: withQuestions });
-    const columns = result.columnNames();
+    const result = await db.connection.stream(querySql('replay_requests'), replayParams(withQuestions));
+    const columns = columnIndexes(result);
+    const emit = (row: ResultRow) => appendResult(appender, row);
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      for (const row of chunk.getRowObjects(columns)) {
-        const request = toReplayRequest(row as Record<string, unknown>);
-        requests++;
-        replayOne(request, scenarios, context, fits, (r) => appendResult(appender, r));
-      }
+      visitReplayRequests(chunk, columns, (request) => replayOne(request, scenarios, context, fits, emit));
+      requests += chunk.rowCount;
       options.onRequests?.(chunk.rowCount);
     }
     appender.closeSync();

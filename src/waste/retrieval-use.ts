@@ -12,18 +12,45 @@ export function words(text: string): string[] {
     .filter((word) => word !== '');
 }
 
+/** The n-grams of a word list in order, repeats included (the same strings as joining with ' '). */
+function* ngramsOf(list: string[], n: number): Generator<string> {
+  if (n === NGRAM) {
+    for (let i = 0; i + NGRAM <= list.length; i++) yield `${list[i]!} ${list[i + 1]!} ${list[i + 2]!} ${list[i + 3]!}`;
+    return;
+  }
+  for (let i = 0; i + n <= list.length; i++) yield list.slice(i, i + n).join(' ');
+}
+
 export function wordNgrams(text: string, n = NGRAM): Set<string> {
-  const list = words(text);
-  const grams = new Set<string>();
-  for (let i = 0; i + n <= list.length; i++) grams.add(list.slice(i, i + n).join(' '));
-  return grams;
+  return new Set(ngramsOf(words(text), n));
+}
+
+const WORD_CHAR = /^[\p{L}\p{N}_]$/u;
+const isWordChar = (codePoint: number | undefined) => codePoint !== undefined && WORD_CHAR.test(String.fromCodePoint(codePoint));
+const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
+
+/** The code point that ends just before `at` (a surrogate pair read as one). */
+function codePointBefore(text: string, at: number): number | undefined {
+  if (at <= 0) return undefined;
+  if (at >= 2 && isLowSurrogate(text.charCodeAt(at - 1)) && isHighSurrogate(text.charCodeAt(at - 2))) return text.codePointAt(at - 2);
+  return text.codePointAt(at - 1);
 }
 
 /** The output mentions the id as a whole token (not inside a longer word or number). */
 export function citesId(output: string, chunkId: string): boolean {
   if (chunkId === '') return false;
-  const escaped = chunkId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![\\p{L}\\p{N}_])${escaped}(?![\\p{L}\\p{N}_])`, 'u').test(output);
+  if (/[\uD800-\uDFFF]/.test(chunkId)) {
+    // surrogates in the id itself: leave the code-point rules of a /u regex to the engine
+    const escaped = chunkId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`(?<![\\p{L}\\p{N}_])${escaped}(?![\\p{L}\\p{N}_])`, 'u').test(output);
+  }
+  // The same test as that regex, by hand at each verbatim occurrence: compiling a Unicode
+  // look-behind regex per chunk was most of this rule's time.
+  for (let at = output.indexOf(chunkId); at >= 0; at = output.indexOf(chunkId, at + 1)) {
+    if (!isWordChar(codePointBefore(output, at)) && !isWordChar(output.codePointAt(at + chunkId.length))) return true;
+  }
+  return false;
 }
 
 export interface ChunkUse {
@@ -32,28 +59,49 @@ export interface ChunkUse {
   sharedNgrams: number;
 }
 
-/** The 4-grams of the last text asked for: the chunks of one answer arrive together. */
-class LastNgrams {
-  private text: string | null = null;
-  private grams = new Set<string>();
-  of(text: string): Set<string> {
-    if (text !== this.text) {
-      this.text = text;
-      this.grams = wordNgrams(text);
+/** The 4-grams of an answer that are not in its question: the evidence a chunk was drawn on. */
+function evidenceOf(output: string, question: string): Set<string> {
+  const questionGrams = wordNgrams(question);
+  const evidence = new Set<string>();
+  for (const gram of ngramsOf(words(output), NGRAM)) if (!questionGrams.has(gram)) evidence.add(gram);
+  return evidence;
+}
+
+/** Distinct 4-grams of recently seen chunks: a chunk is retrieved for many answers. */
+class ChunkNgrams {
+  private readonly grams = new Map<string, string[]>();
+  constructor(private readonly maxChunks: number) {}
+  of(chunk: string): string[] {
+    let grams = this.grams.get(chunk);
+    if (!grams) {
+      grams = [...wordNgrams(chunk)];
+      if (this.grams.size >= this.maxChunks) this.grams.clear();
+      this.grams.set(chunk, grams);
     }
-    return this.grams;
+    return grams;
   }
 }
-const lastOutput = new LastNgrams();
-const lastQuestion = new LastNgrams();
+const chunkNgrams = new ChunkNgrams(5_000);
+
+export interface RetrievedChunk {
+  chunkId: string;
+  chunk: string;
+}
+
+/** Decides each chunk retrieved for one answer (the answer's 4-grams are made once). */
+export function decideAnswerChunks(output: string, question: string, chunks: RetrievedChunk[], minSharedNgrams: number): ChunkUse[] {
+  const evidence = evidenceOf(output, question);
+  return chunks.map(({ chunkId, chunk }) => {
+    const cited = citesId(output, chunkId);
+    // distinct chunk 4-grams found in the answer and not in the question
+    let sharedNgrams = 0;
+    if (evidence.size > 0) {
+      for (const gram of chunkNgrams.of(chunk)) if (evidence.has(gram)) sharedNgrams++;
+    }
+    return { used: cited || sharedNgrams >= minSharedNgrams, cited, sharedNgrams };
+  });
+}
 
 export function decideChunkUse(chunkId: string, chunk: string, output: string, question: string, minSharedNgrams: number): ChunkUse {
-  const cited = citesId(output, chunkId);
-  const outputGrams = lastOutput.of(output);
-  const questionGrams = lastQuestion.of(question);
-  let sharedNgrams = 0;
-  for (const gram of wordNgrams(chunk)) {
-    if (outputGrams.has(gram) && !questionGrams.has(gram)) sharedNgrams++;
-  }
-  return { used: cited || sharedNgrams >= minSharedNgrams, cited, sharedNgrams };
+  return decideAnswerChunks(output, question, [{ chunkId, chunk }], minSharedNgrams)[0]!;
 }

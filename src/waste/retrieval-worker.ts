@@ -1,18 +1,17 @@
-// Worker thread: decides chunk use for batches of (chunk, output, question) triples.
+// Worker thread: decides chunk use for batches of answers, each with the chunks retrieved for it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { serveTasks } from '../worker-pool.js';
-import { decideChunkUse, type ChunkUse } from './retrieval-use.js';
+import { decideAnswerChunks, type ChunkUse, type RetrievedChunk } from './retrieval-use.js';
 
-export interface ChunkTriple {
-  chunkId: string;
-  chunk: string;
+export interface AnswerChunks {
   output: string;
   question: string;
+  chunks: RetrievedChunk[];
 }
 
 const { minSharedNgrams } = workerData as { minSharedNgrams: number };
 if (parentPort) {
-  serveTasks<ChunkTriple[], ChunkUse[]>(parentPort, (triples) =>
-    triples.map((t) => decideChunkUse(t.chunkId, t.chunk, t.output, t.question, minSharedNgrams)),
+  serveTasks<AnswerChunks[], ChunkUse[][]>(parentPort, (answers) =>
+    answers.map((answer) => decideAnswerChunks(answer.output, answer.question, answer.chunks, minSharedNgrams)),
   );
 }
