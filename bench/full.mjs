@@ -43,7 +43,9 @@ async function plainScan() {
 }
 
 process.stderr.write('plain DuckDB scan…\n');
-const scanSeconds = await plainScan();
+// Twice: the first read may come from disk, the second from the page cache, as the audit's will.
+const coldScanSeconds = await plainScan();
+const scanSeconds = Math.min(coldScanSeconds, await plainScan());
 const dbPath = join(dir, 'bench.duckdb');
 rmSync(dbPath, { force: true });
 rmSync(`${dbPath}.wal`, { force: true });
@@ -83,7 +85,7 @@ const lines = [
   `| **total** | **${totalSeconds.toFixed(1)}** |`,
   '',
   `- ${Math.round(requests / totalSeconds).toLocaleString('en-US')} requests/s, ${(bytes / 1e6 / totalSeconds).toFixed(1)} MB/s end to end; peak RSS ${mb(peakRssBytes)}; database ${mb(dbBytes)}.`,
-  `- Plain DuckDB scan of the same files (read + unnest every message) in the same run: ${scanSeconds.toFixed(1)} s; the full audit took ${(totalSeconds / scanSeconds).toFixed(1)}× that.`,
+  `- Plain DuckDB scan of the same files (read + unnest every message) in the same run: ${scanSeconds.toFixed(1)} s warm (${coldScanSeconds.toFixed(1)} s the first time); the full audit took ${(totalSeconds / scanSeconds).toFixed(1)}× the warm scan.`,
   `- Replay: ${scenarios} scenarios + baseline over ${requests.toLocaleString('en-US')} requests in ${Number(run.timings.simulate).toFixed(1)} s = ${((scenarios * requests) / Number(run.timings.simulate)).toFixed(0)} scenario-requests/s (${(scenarios / Number(run.timings.simulate)).toFixed(2)} scenarios/s).`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
