@@ -11,7 +11,8 @@ import type { CanonicalRequest, LoggedUsage } from '../canonical.js';
 import { contentText } from '../fields.js';
 import { chatMessages, emptyRequest, jsonValue, systemMessage, type MessagesResult } from './chat-messages.js';
 import { usageInconsistency } from './canonical.js';
-import { attribution, envelopeShape, exchangeOf, firstText, isJsonObject, jsonObject, mappedMs, otherParams, rejection, timestampOf, tokenCount } from './exchange.js';
+import { attribution, envelopeShape, exchangeOf, firstText, jsonObject, mappedMs, otherParams, rejection, timestampOf, tokenCount } from './exchange.js';
+import { isRecord } from './chat-messages.js';
 import type { AdapterContext, AdapterResult, LogAdapter } from './types.js';
 import { inferProvider } from '../../pricing/catalogue.js';
 
@@ -76,9 +77,9 @@ function usageOf(usage: z.output<typeof usageSchema> | null | undefined, failed:
 
 /** A user turn made only of tool_result blocks is the tools speaking, not the user. */
 function isToolResults(message: unknown): boolean {
-  if (!isJsonObject(message) || message.role !== 'user') return false;
+  if (!isRecord(message) || message.role !== 'user') return false;
   const content = message.content;
-  return Array.isArray(content) && content.length > 0 && content.every((block) => isJsonObject(block) && block.type === 'tool_result');
+  return Array.isArray(content) && content.length > 0 && content.every((block) => isRecord(block) && block.type === 'tool_result');
 }
 
 function requestMessages(request: AnthropicLine['request']): MessagesResult {
@@ -91,7 +92,7 @@ function requestMessages(request: AnthropicLine['request']): MessagesResult {
 /** Text and tool_use blocks; thinking blocks are not the answer (their tokens are in output_tokens). */
 function outputText(content: unknown[]): string {
   return content
-    .filter((block) => isJsonObject(block) && (block.type === 'text' || block.type === 'tool_use'))
+    .filter((block) => isRecord(block) && (block.type === 'text' || block.type === 'tool_use'))
     .map((block) => contentText(block))
     .filter((text) => text !== '')
     .join('\n');

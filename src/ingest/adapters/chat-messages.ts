@@ -32,6 +32,11 @@ export function systemMessage(system: unknown): CanonicalMessage[] {
   return text === '' ? [] : [{ role: 'system', text }];
 }
 
+/** A JSON object (not null, not a list). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /** Values that exports store as JSON text (CSV cells, Parquet VARCHAR columns) parsed; others as they are. */
 export function jsonValue(value: unknown): unknown {
   if (typeof value !== 'string') return value;

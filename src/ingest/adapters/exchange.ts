@@ -3,19 +3,18 @@
 import { z } from 'zod';
 import { formatPath, showValue } from '../../config/issues.js';
 import { parseTimestampMs, readPath } from '../fields.js';
-import { jsonValue } from './chat-messages.js';
+import { isRecord, jsonValue } from './chat-messages.js';
 import type { AdapterContext, AdapterResult, QuarantineReason } from './types.js';
 
 export type JsonObject = Record<string, unknown>;
 export type Rejection = AdapterResult & { ok: false };
 
-export const isJsonObject = (value: unknown): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** The request and response bodies of a record (JSON text from CSV or Parquet cells parsed), or null. */
 export function exchangeOf(record: JsonObject): { request: JsonObject; response: JsonObject } | null {
   const request = jsonValue(record.request);
   const response = jsonValue(record.response);
-  return isJsonObject(request) && isJsonObject(response) ? { request, response } : null;
+  return isRecord(request) && isRecord(response) ? { request, response } : null;
 }
 
 const digitString = (value: unknown): unknown => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value);

@@ -22,10 +22,8 @@ import { showValue } from '../../config/issues.js';
 import type { AdapterContext, AdapterResult, LogAdapter } from './types.js';
 import { usageInconsistency } from './canonical.js';
 import { chatMessages, emptyRequest, jsonValue } from './chat-messages.js';
-import {
-  amountColumn, idColumn, isObject, jsonColumn, mappedText, negativeTokenCount, nonEmptyText, objectCell, outputFromBody,
-  promptFromBody, rowRejection, timeColumn, tokenColumn, usageFromObject,
-} from './provider-bodies.js';
+import { amountColumn, idColumn, jsonColumn, mappedText, negativeTokenCount, nonEmptyText, objectCell, outputFromBody, promptFromBody, rowRejection, timeColumn, tokenColumn, usageFromObject } from './provider-bodies.js';
+import { isRecord } from './chat-messages.js';
 
 const rowSchema = z.looseObject({
   request_id: idColumn,
@@ -65,9 +63,9 @@ function parsedView(record: Record<string, unknown>): Record<string, unknown> {
 /** The usage object beyond the prompt/completion columns: from metadata, else the stored response. */
 function detailedUsage(row: SpendLogRow, response: Record<string, unknown> | null): { usage: Record<string, unknown>; path: string } | null {
   const metadata = row.metadata ?? {};
-  if (isObject(metadata.usage_object)) return { usage: metadata.usage_object, path: 'metadata.usage_object' };
-  if (isObject(metadata.additional_usage_values)) return { usage: metadata.additional_usage_values, path: 'metadata.additional_usage_values' };
-  if (response && isObject(response.usage)) return { usage: response.usage, path: 'response.usage' };
+  if (isRecord(metadata.usage_object)) return { usage: metadata.usage_object, path: 'metadata.usage_object' };
+  if (isRecord(metadata.additional_usage_values)) return { usage: metadata.additional_usage_values, path: 'metadata.additional_usage_values' };
+  if (response && isRecord(response.usage)) return { usage: response.usage, path: 'response.usage' };
   return null;
 }
 
@@ -106,7 +104,7 @@ function elapsedMs(startMs: number, end: unknown): number | null {
 function featureOf(row: SpendLogRow, view: Record<string, unknown>, context: AdapterContext): string {
   const tag = (row.request_tags ?? []).map(nonEmptyText).find((text) => text !== null && !USER_AGENT_TAG.test(text));
   const metadata = row.metadata ?? {};
-  const spendLogsMetadata = isObject(metadata.spend_logs_metadata) ? metadata.spend_logs_metadata : {};
+  const spendLogsMetadata = isRecord(metadata.spend_logs_metadata) ? metadata.spend_logs_metadata : {};
   return mappedText(view, context, 'feature') ?? tag ?? nonEmptyText(metadata.feature) ?? nonEmptyText(spendLogsMetadata.feature) ?? 'unknown';
 }
 
@@ -121,7 +119,7 @@ function promptOf(view: Record<string, unknown>): ReturnType<typeof promptFromBo
     const params = fromBody?.ok ? fromBody.params : { maxTokens: null, temperature: null, n: null, other: {} };
     return { ok: true, messages: listed.messages, params };
   }
-  if (isObject(messages) && Array.isArray(messages.messages)) return promptFromBody(messages, 'messages');
+  if (isRecord(messages) && Array.isArray(messages.messages)) return promptFromBody(messages, 'messages');
   if (body && Array.isArray(body.messages)) return promptFromBody(body, 'proxy_server_request');
   return null;
 }

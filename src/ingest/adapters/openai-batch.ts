@@ -10,15 +10,13 @@ import { batchText, type LineBatch } from '../read.js';
 import { showValue } from '../../config/issues.js';
 import type { AdapterResult, LogAdapter, RegroupContext } from './types.js';
 import { openaiAdapter } from './openai.js';
+import { isRecord } from './chat-messages.js';
 
 type Record_ = Record<string, unknown>;
 
-function isObject(value: unknown): value is Record_ {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function isInputLine(record: Record_): boolean {
-  return typeof record.custom_id === 'string' && isObject(record.body) && ('url' in record || 'method' in record);
+  return typeof record.custom_id === 'string' && isRecord(record.body) && ('url' in record || 'method' in record);
 }
 
 function isOutputLine(record: Record_): boolean {
@@ -42,7 +40,7 @@ async function* regroup(batches: AsyncIterable<LineBatch>, context: RegroupConte
         } catch {
           return raw;
         }
-        if (!isObject(record) || !isOutputLine(record)) return raw;
+        if (!isRecord(record) || !isOutputLine(record)) return raw;
         const key = joinKey(context.file, record.custom_id as string);
         const input = context.companions.get(key);
         if (input === undefined) return raw;
@@ -65,11 +63,11 @@ function fileTimeMs(file: string): number | null {
 
 function toCanonical(record: Record_, context: Parameters<LogAdapter['toCanonical']>[1]): AdapterResult {
   const customId = record.custom_id as string;
-  const input = isObject(record.input) ? record.input : null;
-  const requestBody = input && isObject(input.body) ? input.body : {};
-  const response = isObject(record.response) ? record.response : null;
+  const input = isRecord(record.input) ? record.input : null;
+  const requestBody = input && isRecord(input.body) ? input.body : {};
+  const response = isRecord(record.response) ? record.response : null;
   const statusCode = typeof response?.status_code === 'number' ? response.status_code : null;
-  const responseBody = response && isObject(response.body) ? response.body : null;
+  const responseBody = response && isRecord(response.body) ? response.body : null;
   const failed = record.error !== null && record.error !== undefined ? true : statusCode !== null && statusCode >= 400;
   const model = typeof responseBody?.model === 'string' ? responseBody.model : typeof requestBody.model === 'string' ? requestBody.model : null;
   if (model === null) {

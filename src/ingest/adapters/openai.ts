@@ -12,7 +12,8 @@ import type { CanonicalMessage, CanonicalRequest, LoggedUsage } from '../canonic
 import { canonicalRole, contentText, messageText, toMessage } from '../fields.js';
 import { chatMessages, emptyRequest, jsonValue, systemMessage, type MessagesResult } from './chat-messages.js';
 import { usageInconsistency } from './canonical.js';
-import { attribution, envelopeShape, exchangeOf, firstText, isJsonObject, jsonObject, mappedMs, otherParams, rejection, timestampOf, tokenCount, type JsonObject } from './exchange.js';
+import { attribution, envelopeShape, exchangeOf, firstText, jsonObject, mappedMs, otherParams, rejection, timestampOf, tokenCount, type JsonObject } from './exchange.js';
+import { isRecord } from './chat-messages.js';
 import type { AdapterContext, AdapterResult, LogAdapter } from './types.js';
 import { showValue } from '../../config/issues.js';
 import { inferProvider } from '../../pricing/catalogue.js';
@@ -106,7 +107,7 @@ function responsesMessages(request: JsonObject): MessagesResult {
   if (typeof input === 'string') return { ok: true, messages: [...messages, { role: 'user', text: input }] };
   if (!Array.isArray(input)) return { ok: false, detail: `request.input: expected a string or a list of items, got ${showValue(input)}` };
   for (const [index, item] of input.entries()) {
-    if (!isJsonObject(item)) return { ok: false, detail: `request.input[${index}]: expected an input item, got ${showValue(item)}` };
+    if (!isRecord(item)) return { ok: false, detail: `request.input[${index}]: expected an input item, got ${showValue(item)}` };
     const type = item.type ?? (typeof item.role === 'string' ? 'message' : undefined);
     if (type === 'message') {
       const role = typeof item.role === 'string' ? canonicalRole(item.role) : undefined;
@@ -126,7 +127,7 @@ function responsesMessages(request: JsonObject): MessagesResult {
   return { ok: true, messages };
 }
 
-const isToolCall = (item: unknown): boolean => isJsonObject(item) && (item.type === 'function_call' || item.type === 'custom_tool_call');
+const isToolCall = (item: unknown): boolean => isRecord(item) && (item.type === 'function_call' || item.type === 'custom_tool_call');
 
 function toolCallText(item: JsonObject): string {
   const args = item.type === 'custom_tool_call' ? item.input : item.arguments;
@@ -139,7 +140,7 @@ function responsesOutput(output: NonNullable<OpenAiResponse['output']>): string 
   for (const item of output) {
     if (item.type === 'message' && Array.isArray(item.content)) {
       for (const part of item.content as unknown[]) {
-        if (!isJsonObject(part)) continue;
+        if (!isRecord(part)) continue;
         const text = typeof part.text === 'string' ? part.text : typeof part.refusal === 'string' ? part.refusal : '';
         if (text !== '') parts.push(text);
       }
@@ -223,7 +224,7 @@ export const openaiAdapter: LogAdapter = {
     if (response.object === 'chat.completion' || response.object === 'response') return true;
     if (Array.isArray(response.choices) || Array.isArray(response.output)) return true;
     // A bare error body `{error: {…}}`: the request says which API was called.
-    return isJsonObject(response.error) && (Array.isArray(jsonValue(request.messages)) || request.input !== undefined) && request.system === undefined;
+    return isRecord(response.error) && (Array.isArray(jsonValue(request.messages)) || request.input !== undefined) && request.system === undefined;
   },
   toCanonical(record, context) {
     const parsed = lineSchema.safeParse(record, { reportInput: true });

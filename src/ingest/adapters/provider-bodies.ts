@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { emptyUsage, type CanonicalMessage, type LoggedUsage, type RequestParams } from '../canonical.js';
 import { contentText, readPath, toolCallsText } from '../fields.js';
 import type { AdapterContext, AdapterResult } from './types.js';
-import { chatMessages, jsonValue, systemMessage, tokenCount } from './chat-messages.js';
+import { chatMessages, isRecord, jsonValue, systemMessage, tokenCount } from './chat-messages.js';
 import { formatPath, showValue } from '../../config/issues.js';
 
 const digitsToNumber = (value: unknown) => (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value);
@@ -46,9 +46,6 @@ export function nonEmptyText(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 export type PromptResult = { ok: true; messages: CanonicalMessage[]; params: RequestParams } | { ok: false; detail: string };
 
@@ -78,9 +75,9 @@ export interface BodyOutput {
 /** The output of a response body: OpenAI `choices` (all joined) or Anthropic `content` blocks. */
 export function outputFromBody(body: Record<string, unknown>): BodyOutput {
   if (Array.isArray(body.choices) && body.choices.length > 0) {
-    const choices = body.choices.filter(isObject);
+    const choices = body.choices.filter(isRecord);
     const texts = choices.map((choice) => {
-      const message = isObject(choice.message) ? choice.message : {};
+      const message = isRecord(choice.message) ? choice.message : {};
       return [contentText(message.content), toolCallsText(message)].filter((part) => part !== '').join('\n');
     });
     const finish = choices[0]?.finish_reason;
@@ -115,7 +112,7 @@ export function usageFromObject(usage: Record<string, unknown>): LoggedUsage {
     result.cachedInputTokens = firstCount(usage, ['prompt_tokens_details.cached_tokens', 'cache_read_input_tokens']);
     result.cacheWriteTokens = firstCount(usage, ['cache_creation_input_tokens', 'prompt_tokens_details.cache_creation_tokens', 'prompt_tokens_details.cache_write_tokens']);
     result.reasoningTokens = count(usage, 'completion_tokens_details.reasoning_tokens');
-  } else if (isObject(usage.input_tokens_details) || isObject(usage.output_tokens_details)) {
+  } else if (isRecord(usage.input_tokens_details) || isRecord(usage.output_tokens_details)) {
     result.inputTokens = count(usage, 'input_tokens');
     result.outputTokens = count(usage, 'output_tokens');
     result.cachedInputTokens = count(usage, 'input_tokens_details.cached_tokens');
@@ -132,7 +129,7 @@ export function usageFromObject(usage: Record<string, unknown>): LoggedUsage {
 
 /** The usage of a response body (`body.usage`), or null when it has none. */
 export function usageFromBody(body: Record<string, unknown>): LoggedUsage | null {
-  return isObject(body.usage) ? usageFromObject(body.usage) : null;
+  return isRecord(body.usage) ? usageFromObject(body.usage) : null;
 }
 
 /**
@@ -140,7 +137,7 @@ export function usageFromBody(body: Record<string, unknown>): LoggedUsage | null
  * included), as a quarantine detail naming its path; null when there is none.
  */
 export function negativeTokenCount(usage: unknown, path: string, depth = 0): string | null {
-  if (!isObject(usage) || depth > 3) return null;
+  if (!isRecord(usage) || depth > 3) return null;
   for (const [key, value] of Object.entries(usage)) {
     if (key.endsWith('tokens') && typeof value === 'number' && value < 0) return `${path}.${key}: expected a non-negative integer, got ${value}`;
     const nested = negativeTokenCount(value, `${path}.${key}`, depth + 1);
@@ -152,5 +149,5 @@ export function negativeTokenCount(usage: unknown, path: string, depth = 0): str
 /** A JSON cell as an object, or null when it is empty (`{}`), absent or not an object. */
 export function objectCell(value: unknown): Record<string, unknown> | null {
   const parsed = jsonValue(value);
-  return isObject(parsed) && Object.keys(parsed).length > 0 ? parsed : null;
+  return isRecord(parsed) && Object.keys(parsed).length > 0 ? parsed : null;
 }
