@@ -1,5 +1,6 @@
 // Gateway and tracer exports as Parquet (the same rows DuckDB wrote from the JSONL fixtures,
-// nested columns as structs and lists): each adapter reads them to the same requests and cost.
+// nested columns as structs and lists) and as CSV (nested columns as JSON text, written from the
+// JSONL fixtures by Python's csv module): each adapter reads them to the same requests and cost.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,20 @@ describe('exports written as Parquet', () => {
       expect(fromParquet.formats).toEqual({ [format]: fromJsonl.rows });
       expect(fromParquet.inputTokens).toBe(fromJsonl.inputTokens);
       expect(fromParquet.costUsd).toBeCloseTo(fromJsonl.costUsd, 12);
+    });
+  }
+
+  for (const [format, fixture] of [
+    ['litellm', 'litellm/spend-logs'],
+    ['helicone', 'helicone/requests'],
+    ['langfuse', 'langfuse/observations'],
+  ] as const) {
+    it(`reads a ${format} export from CSV to the same requests and cost as from JSONL`, async () => {
+      const fromJsonl = await costOf(join(FIXTURES, `${fixture}.jsonl`));
+      const fromCsv = await costOf(join(FIXTURES, `${fixture}.csv`));
+      expect(fromCsv.formats).toEqual({ [format]: fromJsonl.rows });
+      expect(fromCsv.inputTokens).toBe(fromJsonl.inputTokens);
+      expect(fromCsv.costUsd).toBeCloseTo(fromJsonl.costUsd, 12);
     });
   }
 });
