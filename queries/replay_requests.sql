@@ -8,12 +8,13 @@ with prompt_segments as (
         segment_billing.kind,
         segment_billing.tokens,
         chunk_usage.used,
-        -- a hash of the list of segment hashes so far (a list, not text: casting uhugeint
-        -- hashes to text made this window most of the replay's time)
-        hash(list(segment_billing.text_hash) over (
+        -- the prompt prefix ending here, as a running sum of each segment's (position, hash)
+        -- hash: equal prefixes give equal sums, and the window streams (a list of the hashes
+        -- so far grew with every segment and ran a million requests out of memory)
+        sum(hash(segment_billing.ordinal, segment_billing.text_hash)) over (
             partition by segment_billing.request_id order by segment_billing.ordinal
             rows between unbounded preceding and current row
-        )) as prefix_key
+        ) as prefix_key
     from segment_billing
     left join chunk_usage using (request_id, ordinal)
 ),
