@@ -11,8 +11,8 @@ import type { CanonicalRequest, LoggedUsage } from '../canonical.js';
 import { contentText } from '../fields.js';
 import { chatMessages, emptyRequest, jsonValue, systemMessage, type MessagesResult } from './chat-messages.js';
 import { usageInconsistency } from './canonical.js';
-import { attribution, envelopeShape, exchangeOf, firstText, jsonObject, mappedMs, otherParams, rejection, timestampOf, tokenCount } from './exchange.js';
-import { isRecord } from './chat-messages.js';
+import { attribution, envelopeShape, exchangeOf, firstText, jsonObject, mappedMs, otherParams, timestampOf, tokenCount } from './exchange.js';
+import { isRecord, zodRejection } from './chat-messages.js';
 import type { AdapterContext, AdapterResult, LogAdapter } from './types.js';
 import { inferProvider } from '../../pricing/catalogue.js';
 
@@ -135,7 +135,7 @@ export const anthropicAdapter: LogAdapter = {
   },
   toCanonical(record, context) {
     const parsed = lineSchema.safeParse(record, { reportInput: true });
-    if (!parsed.success) return rejection(parsed.error.issues[0]!);
+    if (!parsed.success) return zodRejection(parsed.error.issues[0]!);
     const line = parsed.data;
     const timestamp = timestampOf(line, ['timestamp'], context, 'timestamp is required (an Anthropic response carries no time)');
     if (!timestamp.ok) return timestamp;

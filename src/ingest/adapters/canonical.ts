@@ -3,8 +3,9 @@
 import { z } from 'zod';
 import { emptyUsage, type CanonicalRequest, type LoggedUsage } from '../canonical.js';
 import { canonicalRole, parseTimestampMs, readPath, toMessage } from '../fields.js';
-import type { AdapterContext, AdapterResult, LogAdapter, QuarantineReason } from './types.js';
-import { formatPath, showValue } from '../../config/issues.js';
+import type { AdapterContext, AdapterResult, LogAdapter } from './types.js';
+import { zodRejection } from './chat-messages.js';
+import { showValue } from '../../config/issues.js';
 import { inferProvider } from '../../pricing/catalogue.js';
 
 const id = z.union([z.string(), z.number()]);
@@ -89,22 +90,6 @@ function applyFieldPaths(record: Record<string, unknown>, fieldPaths: Record<str
   return mapped;
 }
 
-function reasonFor(issue: z.core.$ZodIssue): QuarantineReason {
-  const input = 'input' in issue ? issue.input : undefined;
-  if (input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) return 'missing field';
-  if (issue.code === 'too_small' && typeof input === 'number' && input < 0 && issue.path.includes('usage')) {
-    return 'negative token count';
-  }
-  return 'invalid field';
-}
-
-function rejection(issue: z.core.$ZodIssue): AdapterResult {
-  const input = 'input' in issue ? issue.input : undefined;
-  const reason = reasonFor(issue);
-  const detail = reason === 'missing field' ? `${formatPath(issue.path)} is required` : `${formatPath(issue.path)}: ${issue.message.replace(/^Invalid input: /, '')}, got ${showValue(input)}`;
-  return { ok: false, reason, detail };
-}
-
 function usageFrom(line: CanonicalLine): LoggedUsage {
   const usage = line.usage;
   if (!usage) return emptyUsage();
@@ -179,7 +164,7 @@ export const canonicalAdapter: LogAdapter = {
   },
   toCanonical(record, context) {
     const parsed = lineSchema.safeParse(applyFieldPaths(record, context.fieldPaths, context.fieldDefaults), { reportInput: true });
-    if (!parsed.success) return rejection(parsed.error.issues[0]!);
+    if (!parsed.success) return zodRejection(parsed.error.issues[0]!);
     const line = parsed.data;
     if (!line.messages && !line.usage) {
       return { ok: false, reason: 'missing field', detail: 'messages or usage is required' };

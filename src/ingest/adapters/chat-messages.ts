@@ -2,7 +2,9 @@
 // mapped to canonical messages, JSON held in string columns (CSV, Parquet), and a request skeleton.
 import { emptyUsage, type CanonicalMessage, type CanonicalRequest } from '../canonical.js';
 import { canonicalRole, contentText, toMessage } from '../fields.js';
-import { showValue } from '../../config/issues.js';
+import type { z } from 'zod';
+import { formatPath, showValue } from '../../config/issues.js';
+import type { AdapterResult, QuarantineReason } from './types.js';
 
 export type MessagesResult = { ok: true; messages: CanonicalMessage[] } | { ok: false; detail: string };
 
@@ -78,4 +80,19 @@ export function emptyRequest(requestId: string, timestampMs: number, model: stri
     batch: false,
     loggedCostUsd: null,
   };
+}
+
+function reasonFor(issue: z.core.$ZodIssue, input: unknown): QuarantineReason {
+  if (input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) return 'missing field';
+  if (issue.code === 'too_small' && typeof input === 'number' && input < 0 && issue.path.includes('usage')) return 'negative token count';
+  return 'invalid field';
+}
+
+/** A zod issue as a quarantine reason with a detail naming the field path and the value found. */
+export function zodRejection(issue: z.core.$ZodIssue): AdapterResult & { ok: false } {
+  const input = 'input' in issue ? issue.input : undefined;
+  const reason = reasonFor(issue, input);
+  const path = formatPath(issue.path);
+  const detail = reason === 'missing field' ? `${path} is required` : `${path}: ${issue.message.replace(/^Invalid input: /, '')}, got ${showValue(input)}`;
+  return { ok: false, reason, detail };
 }

@@ -15,7 +15,7 @@ import { batchText, type LineBatch } from '../read.js';
 import { contentText, parseTimestampMs } from '../fields.js';
 import { showValue } from '../../config/issues.js';
 import type { AdapterContext, AdapterResult, LogAdapter, RegroupContext } from './types.js';
-import { emptyRequest } from './chat-messages.js';
+import { emptyRequest, zodRejection } from './chat-messages.js';
 import { usageInconsistency } from './canonical.js';
 
 const tokens = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).nullish();
@@ -103,17 +103,9 @@ function mergeCall(lines: Record_[]): Record_ {
   return { ...first, message: { ...message, content, usage, stop_reason: last.stop_reason ?? message.stop_reason ?? null } };
 }
 
-function rejection(issue: z.core.$ZodIssue): AdapterResult {
-  const input = 'input' in issue ? issue.input : undefined;
-  const path = issue.path.join('.');
-  if (input === undefined) return { ok: false, reason: 'missing field', detail: `${path} is required` };
-  if (typeof input === 'number' && input < 0) return { ok: false, reason: 'negative token count', detail: `${path}: got ${input}` };
-  return { ok: false, reason: 'invalid field', detail: `${path}: ${issue.message.replace(/^Invalid input: /, '')}, got ${showValue(input)}` };
-}
-
 function toCanonical(record: Record_, context: AdapterContext): AdapterResult {
   const parsed = callSchema.safeParse(record, { reportInput: true });
-  if (!parsed.success) return rejection(parsed.error.issues[0]!);
+  if (!parsed.success) return zodRejection(parsed.error.issues[0]!);
   const line = parsed.data;
   const timestampMs = parseTimestampMs(line.timestamp);
   if (timestampMs === null) return { ok: false, reason: 'invalid timestamp', detail: `timestamp: cannot read ${showValue(line.timestamp)}` };

@@ -1,10 +1,10 @@
 // A logged API call as `{request, response, metadata?, timestamp?, latency_ms?}`: the envelope
 // the provider-body adapters (openai, anthropic) share. The bodies inside are each API's own.
 import { z } from 'zod';
-import { formatPath, showValue } from '../../config/issues.js';
+import { showValue } from '../../config/issues.js';
 import { parseTimestampMs, readPath } from '../fields.js';
 import { isRecord, jsonValue } from './chat-messages.js';
-import type { AdapterContext, AdapterResult, QuarantineReason } from './types.js';
+import type { AdapterContext, AdapterResult } from './types.js';
 
 export type JsonObject = Record<string, unknown>;
 export type Rejection = AdapterResult & { ok: false };
@@ -43,21 +43,6 @@ export const envelopeShape = {
   ttft_ms: milliseconds,
   batch: z.boolean().nullish(),
 };
-
-function reasonFor(issue: z.core.$ZodIssue, input: unknown): QuarantineReason {
-  if (input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) return 'missing field';
-  if (issue.code === 'too_small' && typeof input === 'number' && input < 0 && issue.path.includes('usage')) return 'negative token count';
-  return 'invalid field';
-}
-
-/** A zod issue as a quarantine reason with a detail naming the field path and the value found. */
-export function rejection(issue: z.core.$ZodIssue): Rejection {
-  const input = 'input' in issue ? issue.input : undefined;
-  const reason = reasonFor(issue, input);
-  const path = formatPath(issue.path);
-  const detail = reason === 'missing field' ? `${path} is required` : `${path}: ${issue.message.replace(/^Invalid input: /, '')}, got ${showValue(input)}`;
-  return { ok: false, reason, detail };
-}
 
 /** The first value found among dot paths (undefined ones skipped), as non-empty text; else null. */
 export function firstText(record: JsonObject, paths: Array<string | undefined>): string | null {

@@ -12,8 +12,8 @@ import type { CanonicalMessage, CanonicalRequest, LoggedUsage } from '../canonic
 import { canonicalRole, contentText, messageText, toMessage } from '../fields.js';
 import { chatMessages, emptyRequest, jsonValue, systemMessage, type MessagesResult } from './chat-messages.js';
 import { usageInconsistency } from './canonical.js';
-import { attribution, envelopeShape, exchangeOf, firstText, jsonObject, mappedMs, otherParams, rejection, timestampOf, tokenCount, type JsonObject } from './exchange.js';
-import { isRecord } from './chat-messages.js';
+import { attribution, envelopeShape, exchangeOf, firstText, jsonObject, mappedMs, otherParams, timestampOf, tokenCount, type JsonObject } from './exchange.js';
+import { isRecord, zodRejection } from './chat-messages.js';
 import type { AdapterContext, AdapterResult, LogAdapter } from './types.js';
 import { showValue } from '../../config/issues.js';
 import { inferProvider } from '../../pricing/catalogue.js';
@@ -228,7 +228,7 @@ export const openaiAdapter: LogAdapter = {
   },
   toCanonical(record, context) {
     const parsed = lineSchema.safeParse(record, { reportInput: true });
-    if (!parsed.success) return rejection(parsed.error.issues[0]!);
+    if (!parsed.success) return zodRejection(parsed.error.issues[0]!);
     const line = parsed.data;
     const timestamp = timestampOf(line, ['timestamp', 'response.created', 'response.created_at'], context, 'timestamp is required (the response has no created / created_at)');
     if (!timestamp.ok) return timestamp;
