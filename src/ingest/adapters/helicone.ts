@@ -27,7 +27,7 @@ import type { AdapterContext, AdapterResult, LogAdapter } from './types.js';
 import { usageInconsistency } from './canonical.js';
 import { emptyRequest } from './chat-messages.js';
 import {
-  amountColumn, idColumn, jsonColumn, mappedText, negativeTokenCount, nonEmptyText, objectCell, outputFromBody,
+  amountColumn, applyBodies, idColumn, jsonColumn, mappedText, negativeTokenCount, nonEmptyText, objectCell,
   promptFromBody, rowRejection, timeColumn, tokenColumn, usageFromBody,
 } from './provider-bodies.js';
 
@@ -117,18 +117,9 @@ function toRequest(row: HeliconeRow, record: Record<string, unknown>, timestampM
   const inconsistency = usageInconsistency(request.usage);
   if (inconsistency) return { ok: false, reason: 'invalid field', detail: inconsistency };
 
-  if (requestBody && Array.isArray(requestBody.messages)) {
-    const prompt = promptFromBody(requestBody, 'request_body');
-    if (!prompt.ok) return { ok: false, reason: 'invalid field', detail: prompt.detail };
-    request.messages = prompt.messages;
-    request.params = prompt.params;
-  }
-  if (responseBody) {
-    const output = outputFromBody(responseBody);
-    request.output = output.text;
-    request.choiceCount = request.params.n ?? output.choiceCount;
-    request.finishReason = output.finishReason;
-  }
+  const prompt = requestBody && Array.isArray(requestBody.messages) ? promptFromBody(requestBody, 'request_body') : null;
+  const unreadable = applyBodies(request, prompt, responseBody);
+  if (unreadable) return unreadable;
   const props = { ...(row.properties ?? {}), ...(row.request_properties ?? {}) };
   const view = { ...record, request_body: requestBody, response_body: responseBody, request_properties: props, properties: props };
   request.feature = mappedText(view, context, 'feature') ?? property(props, 'feature') ?? 'unknown';

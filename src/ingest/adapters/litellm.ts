@@ -22,7 +22,7 @@ import { showValue } from '../../config/issues.js';
 import type { AdapterContext, AdapterResult, LogAdapter } from './types.js';
 import { usageInconsistency } from './canonical.js';
 import { chatMessages, emptyRequest, jsonValue } from './chat-messages.js';
-import { amountColumn, idColumn, jsonColumn, mappedText, negativeTokenCount, nonEmptyText, objectCell, outputFromBody, promptFromBody, rowRejection, timeColumn, tokenColumn, usageFromObject } from './provider-bodies.js';
+import { amountColumn, idColumn, jsonColumn, mappedText, negativeTokenCount, nonEmptyText, applyBodies, objectCell, promptFromBody, rowRejection, timeColumn, tokenColumn, usageFromObject } from './provider-bodies.js';
 import { isRecord } from './chat-messages.js';
 
 const rowSchema = z.looseObject({
@@ -136,18 +136,8 @@ function toRequest(row: SpendLogRow, view: Record<string, unknown>, timestampMs:
   const inconsistency = usageInconsistency(request.usage);
   if (inconsistency) return { ok: false, reason: 'invalid field', detail: inconsistency };
 
-  const prompt = promptOf(view);
-  if (prompt && !prompt.ok) return { ok: false, reason: 'invalid field', detail: prompt.detail };
-  if (prompt) {
-    request.messages = prompt.messages;
-    request.params = prompt.params;
-  }
-  if (response) {
-    const output = outputFromBody(response);
-    request.output = output.text;
-    request.choiceCount = request.params.n ?? output.choiceCount;
-    request.finishReason = output.finishReason;
-  }
+  const unreadable = applyBodies(request, promptOf(view), response);
+  if (unreadable) return unreadable;
   const metadata = row.metadata ?? {};
   request.feature = featureOf(row, view, context);
   request.userId = mappedText(view, context, 'user_id') ?? nonEmptyText(row.end_user) ?? nonEmptyText(row.user) ?? nonEmptyText(metadata.user_api_key_user_id);

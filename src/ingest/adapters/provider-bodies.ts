@@ -2,7 +2,7 @@
 // response bodies (OpenAI chat completions or Anthropic messages), read into prompt messages,
 // output text and usage; and the zod pieces their rows share (counts as digit strings, JSON cells).
 import { z } from 'zod';
-import { emptyUsage, type CanonicalMessage, type LoggedUsage, type RequestParams } from '../canonical.js';
+import { emptyUsage, type CanonicalMessage, type CanonicalRequest, type LoggedUsage, type RequestParams } from '../canonical.js';
 import { contentText, readPath, toolCallsText } from '../fields.js';
 import type { AdapterContext, AdapterResult } from './types.js';
 import { chatMessages, isRecord, jsonValue, systemMessage, tokenCount } from './chat-messages.js';
@@ -150,4 +150,23 @@ export function negativeTokenCount(usage: unknown, path: string, depth = 0): str
 export function objectCell(value: unknown): Record<string, unknown> | null {
   const parsed = jsonValue(value);
   return isRecord(parsed) && Object.keys(parsed).length > 0 ? parsed : null;
+}
+
+/**
+ * Fills a request from its bodies: the prompt's messages and parameters (when the row had a
+ * request body) and the response's output; a prompt that cannot be read rejects the row.
+ */
+export function applyBodies(request: CanonicalRequest, prompt: PromptResult | null, response: Record<string, unknown> | null): (AdapterResult & { ok: false }) | null {
+  if (prompt && !prompt.ok) return { ok: false, reason: 'invalid field', detail: prompt.detail };
+  if (prompt) {
+    request.messages = prompt.messages;
+    request.params = prompt.params;
+  }
+  if (response) {
+    const output = outputFromBody(response);
+    request.output = output.text;
+    request.choiceCount = request.params.n ?? output.choiceCount;
+    request.finishReason = output.finishReason;
+  }
+  return null;
 }
