@@ -2,15 +2,15 @@
 // (cache reads and writes added back into the input), and the audit of a small log whose
 // cost, 5-minute and 1-hour cache writes included, is worked out by hand.
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { auditedOnce } from './audited-once.js';
 import { anthropicAdapter } from '../../../src/ingest/adapters/anthropic.js';
 import { openaiAdapter } from '../../../src/ingest/adapters/openai.js';
 import { canonicalAdapter } from '../../../src/ingest/adapters/canonical.js';
 import { detectAdapter } from '../../../src/ingest/adapters/index.js';
 import type { AdapterContext, AdapterResult } from '../../../src/ingest/adapters/types.js';
 import type { CanonicalRequest } from '../../../src/ingest/canonical.js';
-import { runAudit, type AuditRun } from '../../../src/audit.js';
-import { DEFAULT_RETRIEVAL_EXTRACT, parseAuditConfig } from '../../../src/config/audit.js';
+import { DEFAULT_RETRIEVAL_EXTRACT } from '../../../src/config/audit.js';
 import { Database } from '../../../src/db.js';
 import { loadLogFiles } from '../../../src/ingest/load.js';
 import { findLogFiles } from '../../../src/ingest/read.js';
@@ -199,14 +199,10 @@ describe('loading OpenAI, Anthropic and canonical logs together', () => {
 });
 
 describe('auditing an Anthropic log', () => {
-  let run: AuditRun;
-  beforeAll(async () => {
-    run = await runAudit({ files: findLogFiles([FIXTURE]), config: parseAuditConfig({}), format: 'auto', threads: 2 });
-  });
-  afterAll(() => run.db.close());
+  const audited = auditedOnce(FIXTURE);
 
   it('loads the five calls and quarantines the one without a time', () => {
-    expect(run.summary.input).toEqual({
+    expect(audited.run.summary.input).toEqual({
       rowsRead: 6,
       rowsLoaded: 5,
       rowsQuarantined: 1,
@@ -219,14 +215,14 @@ describe('auditing an Anthropic log', () => {
   });
 
   it('totals input tokens with cache reads and writes added back', () => {
-    expect(run.summary.totals.requests).toBe(5);
-    expect(run.summary.totals.inputTokens).toBe(2120 + 2300 + 6050 + 400 + 0);
-    expect(run.summary.totals.outputTokens).toBe(250 + 180 + 120 + 900 + 0);
-    expect(run.summary.totals.cachedInputTokens).toBe(2000 + 2000);
+    expect(audited.run.summary.totals.requests).toBe(5);
+    expect(audited.run.summary.totals.inputTokens).toBe(2120 + 2300 + 6050 + 400 + 0);
+    expect(audited.run.summary.totals.outputTokens).toBe(250 + 180 + 120 + 900 + 0);
+    expect(audited.run.summary.totals.cachedInputTokens).toBe(2000 + 2000);
   });
 
   it('prices 5-minute and 1-hour cache writes at their own rates', async () => {
-    const rows = await run.db.readSql<{ request_id: string; cost_usd: number }>("select request_id, cost_usd from request_costs where request_id = 'msg_01Hk2DxW9sLq4FvJ7bYn3TcE'");
+    const rows = await audited.run.db.readSql<{ request_id: string; cost_usd: number }>("select request_id, cost_usd from request_costs where request_id = 'msg_01Hk2DxW9sLq4FvJ7bYn3TcE'");
     // 50 uncached × $3 + 2,000 read × $0.30 + 1,000 written 5 m × $3.75 + 3,000 written 1 h × $6 + 120 out × $15 per MTok = $0.024300
     expect(rows[0]?.cost_usd).toBeCloseTo(0.0243, 12);
   });
@@ -237,11 +233,11 @@ describe('auditing an Anthropic log', () => {
     // sonnet-4-5 agent:   $0.024300 (above)
     // haiku-4-5 thinking: 400 × $1 + 900 out × $5 per MTok = $0.004900
     // overloaded error:   not billed, $0
-    expect(run.summary.totals.costUsd).toBeCloseTo(0.04501, 12);
+    expect(audited.run.summary.totals.costUsd).toBeCloseTo(0.04501, 12);
   });
 
   it('counts the overloaded call as failed', () => {
-    expect(run.summary.wasteByCategory.failed_request.requests).toBe(1);
-    expect(run.summary.features.map((f) => f.feature).sort()).toEqual(['contract-review', 'quick-answer', 'research-agent']);
+    expect(audited.run.summary.wasteByCategory.failed_request.requests).toBe(1);
+    expect(audited.run.summary.features.map((f) => f.feature).sort()).toEqual(['contract-review', 'quick-answer', 'research-agent']);
   });
 });

@@ -1,23 +1,17 @@
 // Claude Code session folders: one call written on several content-block lines counts once;
 // a resumed session's copied call counts once; costs by hand from the catalogue's rates.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit, type AuditRun } from '../../../src/audit.js';
-import { parseAuditConfig } from '../../../src/config/audit.js';
-import { findLogFiles } from '../../../src/ingest/read.js';
+import { describe, expect, it } from 'vitest';
+import { auditedOnce } from './audited-once.js';
 import { claudeCodeAdapter, projectOf } from '../../../src/ingest/adapters/claude-code.js';
 import { canonicalAdapter } from '../../../src/ingest/adapters/canonical.js';
 
 const PROJECTS = new URL('../../fixtures/claude-code/projects', import.meta.url).pathname;
 
 describe('claude-code adapter', () => {
-  let run: AuditRun;
-  beforeAll(async () => {
-    run = await runAudit({ files: findLogFiles([PROJECTS]), config: parseAuditConfig({}), format: 'auto', threads: 2 });
-  });
-  afterAll(() => run.db.close());
+  const audited = auditedOnce(PROJECTS);
 
   it('counts 14 lines as 4 calls: 2 repeated content-block lines merged, 6 non-call lines skipped, a resumed copy already loaded', () => {
-    expect(run.load).toMatchObject({
+    expect(audited.run.load).toMatchObject({
       rowsRead: 6,
       rowsLoaded: 4,
       rowsAlreadyLoaded: 1,
@@ -34,19 +28,19 @@ describe('claude-code adapter', () => {
     // msg_B sonnet-4-5: 5 × $3 + 1,200 read × $0.30 + 300 written (1 h) × $6 + 80 × $15  = $0.003375
     // msg_C haiku-4-5 (subagent): 100 × $1 + 20 × $5                                   = $0.000200
     // msg_D sonnet-4-5: 10 × $3 + 30 × $15                                             = $0.000480
-    expect(run.summary.totals.inputTokens).toBe(1203 + 1505 + 100 + 10);
-    expect(run.summary.totals.outputTokens).toBe(45 + 80 + 20 + 30);
-    expect(run.summary.totals.cachedInputTokens).toBe(1200);
-    expect(run.summary.totals.costUsd).toBeCloseTo(0.009239, 12);
+    expect(audited.run.summary.totals.inputTokens).toBe(1203 + 1505 + 100 + 10);
+    expect(audited.run.summary.totals.outputTokens).toBe(45 + 80 + 20 + 30);
+    expect(audited.run.summary.totals.cachedInputTokens).toBe(1200);
+    expect(audited.run.summary.totals.costUsd).toBeCloseTo(0.009239, 12);
   });
 
   it('takes the largest output count of a call written on several lines (streamed lines carry partial counts)', async () => {
-    const [row] = await run.db.readSql<{ output: number }>("select usage_output_tokens as output from requests where request_id = 'msg_A:req_A'");
+    const [row] = await audited.run.db.readSql<{ output: number }>("select usage_output_tokens as output from requests where request_id = 'msg_A:req_A'");
     expect(Number(row!.output)).toBe(45);
   });
 
   it('makes the project folder the feature and the sessionId the session, subagents included', async () => {
-    const rows = await run.db.readSql<{ request_id: string; feature: string; session_id: string }>('select request_id, feature, session_id from requests order by request_id');
+    const rows = await audited.run.db.readSql<{ request_id: string; feature: string; session_id: string }>('select request_id, feature, session_id from requests order by request_id');
     expect(rows).toEqual([
       { request_id: 'msg_A:req_A', feature: '-home-dev-shop', session_id: 'sess-1' },
       // The resumed session's file sorts first: the copy there is the sighting kept.
@@ -57,7 +51,7 @@ describe('claude-code adapter', () => {
   });
 
   it('recounts the output from every content block of the call but the (summarized) thinking', async () => {
-    const [row] = await run.db.readSql<{ text: string }>(
+    const [row] = await audited.run.db.readSql<{ text: string }>(
       "select t.text from segments s join texts t using (text_hash) where s.request_id = 'msg_A:req_A' and s.kind = 'output'",
     );
     expect(row!.text).toBe('I\'ll add the field.\nEdit({"file_path":"cart.ts"})');

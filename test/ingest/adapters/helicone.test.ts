@@ -2,15 +2,13 @@
 // Helicone's prompt_tokens (cache reads and writes excluded, for OpenAI and Anthropic alike) made
 // whole again, and a whole audit of the fixture with its USD worked out by hand.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { auditedOnce } from './audited-once.js';
 import { heliconeAdapter } from '../../../src/ingest/adapters/helicone.js';
 import { litellmAdapter } from '../../../src/ingest/adapters/litellm.js';
 import { detectAdapter } from '../../../src/ingest/adapters/index.js';
 import type { AdapterContext } from '../../../src/ingest/adapters/types.js';
 import type { CanonicalRequest } from '../../../src/ingest/canonical.js';
-import { runAudit, type AuditRun } from '../../../src/audit.js';
-import { parseAuditConfig } from '../../../src/config/audit.js';
-import { findLogFiles } from '../../../src/ingest/read.js';
 
 const FIXTURE = new URL('../../fixtures/helicone/requests.jsonl', import.meta.url).pathname;
 const LITELLM_FIXTURE = new URL('../../fixtures/litellm/spend-logs.jsonl', import.meta.url).pathname;
@@ -204,15 +202,11 @@ describe('helicone adapter: detection', () => {
 });
 
 describe('helicone adapter: the whole audit of the fixture', () => {
-  let run: AuditRun;
-  beforeAll(async () => {
-    run = await runAudit({ files: findLogFiles([FIXTURE]), config: parseAuditConfig({}), format: 'auto', threads: 2 });
-  });
-  afterAll(() => run.db.close());
+  const audited = auditedOnce(FIXTURE);
 
   it('loads five requests and quarantines the two malformed rows', () => {
-    expect(run.summary.input).toMatchObject({ rowsRead: 7, rowsLoaded: 5, rowsQuarantined: 2, rowsByFormat: { helicone: 5 } });
-    expect(run.summary.input.quarantineByReason).toEqual({ 'invalid timestamp': 1, 'negative token count': 1 });
+    expect(audited.run.summary.input).toMatchObject({ rowsRead: 7, rowsLoaded: 5, rowsQuarantined: 2, rowsByFormat: { helicone: 5 } });
+    expect(audited.run.summary.input.quarantineByReason).toEqual({ 'invalid timestamp': 1, 'negative token count': 1 });
   });
 
   it('totals tokens and USD as worked out by hand from the catalogue rates', () => {
@@ -221,10 +215,10 @@ describe('helicone adapter: the whole audit of the fixture', () => {
     // claude-sonnet-4-5: 2,000 uncached × $3 + 2,000 1-hour write × $6 + 100 out × $15 = $0.019500
     // gpt-4o-mini 429: 0 tokens, $0
     // gpt-4o-mini: 976 uncached × $0.15 + 1,024 cached × $0.075 + 100 out × $0.60 per MTok = $0.0002832
-    expect(run.summary.totals.requests).toBe(5);
-    expect(run.summary.totals.inputTokens).toBe(1500 + 5000 + 4000 + 0 + 2000);
-    expect(run.summary.totals.outputTokens).toBe(300 + 200 + 100 + 0 + 100);
-    expect(run.summary.totals.cachedInputTokens).toBe(1024 + 3000 + 0 + 0 + 1024);
-    expect(run.summary.totals.costUsd).toBeCloseTo(0.0359032, 12);
+    expect(audited.run.summary.totals.requests).toBe(5);
+    expect(audited.run.summary.totals.inputTokens).toBe(1500 + 5000 + 4000 + 0 + 2000);
+    expect(audited.run.summary.totals.outputTokens).toBe(300 + 200 + 100 + 0 + 100);
+    expect(audited.run.summary.totals.cachedInputTokens).toBe(1024 + 3000 + 0 + 0 + 1024);
+    expect(audited.run.summary.totals.costUsd).toBeCloseTo(0.0359032, 12);
   });
 });

@@ -1,14 +1,13 @@
 // The Langfuse adapter: GENERATION observations (API camelCase and export snake_case) mapped to
 // canonical requests, other observations skipped, and the audit run end to end on an export.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit, type AuditRun } from '../../../src/audit.js';
-import { parseAuditConfig, DEFAULT_RETRIEVAL_EXTRACT } from '../../../src/config/audit.js';
+import { describe, expect, it } from 'vitest';
+import { auditedOnce } from './audited-once.js';
+import { DEFAULT_RETRIEVAL_EXTRACT } from '../../../src/config/audit.js';
 import { langfuseAdapter } from '../../../src/ingest/adapters/langfuse.js';
 import { otelAdapter } from '../../../src/ingest/adapters/otel.js';
 import type { AdapterContext } from '../../../src/ingest/adapters/types.js';
 import { BatchParser } from '../../../src/ingest/parse.js';
-import { findLogFiles } from '../../../src/ingest/read.js';
 
 const FIXTURE = new URL('../../fixtures/langfuse/observations.jsonl', import.meta.url).pathname;
 const OTEL_FIXTURE = new URL('../../fixtures/otel/traces.jsonl', import.meta.url).pathname;
@@ -160,24 +159,20 @@ describe('langfuse observations', () => {
 });
 
 describe('auditing a Langfuse export', () => {
-  let run: AuditRun;
-  beforeAll(async () => {
-    run = await runAudit({ files: findLogFiles([FIXTURE]), config: parseAuditConfig({}), format: 'auto', threads: 2 });
-  });
-  afterAll(() => run.db.close());
+  const audited = auditedOnce(FIXTURE);
 
   it('loads the three generations and quarantines the negative count', () => {
-    expect(run.summary.input).toMatchObject({ rowsRead: 4, rowsLoaded: 3, rowsQuarantined: 1, rowsByFormat: { langfuse: 3 }, quarantineByReason: { 'negative token count': 1 } });
+    expect(audited.run.summary.input).toMatchObject({ rowsRead: 4, rowsLoaded: 3, rowsQuarantined: 1, rowsByFormat: { langfuse: 3 }, quarantineByReason: { 'negative token count': 1 } });
   });
 
   it('totals tokens and cost from the catalogue rates', () => {
     // obs-gen-1 gpt-4o: 476 uncached × $2.50 + 1,024 cached × $1.25 + 300 out × $10 per MTok = $0.005470
     // obs-gen-2 claude-sonnet-4-5: 1,000 × $3 + 3,000 read × $0.30 + 1,000 write × $3.75 + 200 out × $15 = $0.010650
     // obs-gen-3 gpt-4o-mini (failed, still billed): 2,000 × $0.15 + 10 × $0.60 per MTok = $0.000306
-    expect(run.summary.totals.requests).toBe(3);
-    expect(run.summary.totals.inputTokens).toBe(1500 + 5000 + 2000);
-    expect(run.summary.totals.outputTokens).toBe(300 + 200 + 10);
-    expect(run.summary.totals.cachedInputTokens).toBe(1024 + 3000);
-    expect(run.summary.totals.costUsd).toBeCloseTo(0.016426, 12);
+    expect(audited.run.summary.totals.requests).toBe(3);
+    expect(audited.run.summary.totals.inputTokens).toBe(1500 + 5000 + 2000);
+    expect(audited.run.summary.totals.outputTokens).toBe(300 + 200 + 10);
+    expect(audited.run.summary.totals.cachedInputTokens).toBe(1024 + 3000);
+    expect(audited.run.summary.totals.costUsd).toBeCloseTo(0.016426, 12);
   });
 });

@@ -1,15 +1,13 @@
 // The LiteLLM spend-log adapter: LiteLLM_SpendLogs rows (JSONL, CSV cells, Parquet objects) to
 // canonical requests, and a whole audit of the fixture with its USD worked out by hand.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { auditedOnce } from './audited-once.js';
 import { litellmAdapter } from '../../../src/ingest/adapters/litellm.js';
 import { heliconeAdapter } from '../../../src/ingest/adapters/helicone.js';
 import { detectAdapter } from '../../../src/ingest/adapters/index.js';
 import type { AdapterContext } from '../../../src/ingest/adapters/types.js';
 import type { CanonicalRequest } from '../../../src/ingest/canonical.js';
-import { runAudit, type AuditRun } from '../../../src/audit.js';
-import { parseAuditConfig } from '../../../src/config/audit.js';
-import { findLogFiles } from '../../../src/ingest/read.js';
 
 const FIXTURE = new URL('../../fixtures/litellm/spend-logs.jsonl', import.meta.url).pathname;
 const HELICONE_FIXTURE = new URL('../../fixtures/helicone/requests.jsonl', import.meta.url).pathname;
@@ -223,15 +221,11 @@ describe('litellm adapter: detection', () => {
 });
 
 describe('litellm adapter: the whole audit of the fixture', () => {
-  let run: AuditRun;
-  beforeAll(async () => {
-    run = await runAudit({ files: findLogFiles([FIXTURE]), config: parseAuditConfig({}), format: 'auto', threads: 2 });
-  });
-  afterAll(() => run.db.close());
+  const audited = auditedOnce(FIXTURE);
 
   it('loads five requests and quarantines the two malformed rows', () => {
-    expect(run.summary.input).toMatchObject({ rowsRead: 7, rowsLoaded: 5, rowsQuarantined: 2, rowsByFormat: { litellm: 5 } });
-    expect(run.summary.input.quarantineByReason).toEqual({ 'negative token count': 1, 'invalid timestamp': 1 });
+    expect(audited.run.summary.input).toMatchObject({ rowsRead: 7, rowsLoaded: 5, rowsQuarantined: 2, rowsByFormat: { litellm: 5 } });
+    expect(audited.run.summary.input.quarantineByReason).toEqual({ 'negative token count': 1, 'invalid timestamp': 1 });
   });
 
   it('totals tokens and USD as worked out by hand from the catalogue rates', () => {
@@ -240,10 +234,10 @@ describe('litellm adapter: the whole audit of the fixture', () => {
     // claude-sonnet-4-5 (writes added back): 50 × $3 + 2,000 write × $3.75 + 100 out × $15 = $0.009150
     // gpt-4o-mini failure: 0 tokens, $0
     // gpt-4o-mini response-cache hit: served by LiteLLM, not billed: $0
-    expect(run.summary.totals.requests).toBe(5);
-    expect(run.summary.totals.inputTokens).toBe(1500 + 5000 + 2050 + 0 + 0);
-    expect(run.summary.totals.outputTokens).toBe(300 + 200 + 100 + 0 + 0);
-    expect(run.summary.totals.cachedInputTokens).toBe(1024 + 3000);
-    expect(run.summary.totals.costUsd).toBeCloseTo(0.02527, 12);
+    expect(audited.run.summary.totals.requests).toBe(5);
+    expect(audited.run.summary.totals.inputTokens).toBe(1500 + 5000 + 2050 + 0 + 0);
+    expect(audited.run.summary.totals.outputTokens).toBe(300 + 200 + 100 + 0 + 0);
+    expect(audited.run.summary.totals.cachedInputTokens).toBe(1024 + 3000);
+    expect(audited.run.summary.totals.costUsd).toBeCloseTo(0.02527, 12);
   });
 });

@@ -1,15 +1,13 @@
 // The openai adapter: Chat Completions and Responses API request/response pairs mapped to
 // canonical requests, and the audit of a small log whose cost is worked out by hand.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { auditedOnce } from './audited-once.js';
 import { openaiAdapter } from '../../../src/ingest/adapters/openai.js';
 import { anthropicAdapter } from '../../../src/ingest/adapters/anthropic.js';
 import { canonicalAdapter } from '../../../src/ingest/adapters/canonical.js';
 import type { AdapterContext, AdapterResult } from '../../../src/ingest/adapters/types.js';
 import type { CanonicalRequest } from '../../../src/ingest/canonical.js';
-import { runAudit, type AuditRun } from '../../../src/audit.js';
-import { parseAuditConfig } from '../../../src/config/audit.js';
-import { findLogFiles } from '../../../src/ingest/read.js';
 import { detectAdapter } from '../../../src/ingest/adapters/index.js';
 
 const FIXTURE = new URL('../../fixtures/openai/chat-and-responses.jsonl', import.meta.url).pathname;
@@ -243,14 +241,10 @@ describe('openai adapter: detection', () => {
 });
 
 describe('auditing an OpenAI log', () => {
-  let run: AuditRun;
-  beforeAll(async () => {
-    run = await runAudit({ files: findLogFiles([FIXTURE]), config: parseAuditConfig({}), format: 'auto', threads: 2 });
-  });
-  afterAll(() => run.db.close());
+  const audited = auditedOnce(FIXTURE);
 
   it('loads the five calls and quarantines the negative count', () => {
-    expect(run.summary.input).toEqual({
+    expect(audited.run.summary.input).toEqual({
       rowsRead: 6,
       rowsLoaded: 5,
       rowsQuarantined: 1,
@@ -263,10 +257,10 @@ describe('auditing an OpenAI log', () => {
   });
 
   it('totals tokens as logged: prompt tokens include the cached ones, output includes reasoning', () => {
-    expect(run.summary.totals.requests).toBe(5);
-    expect(run.summary.totals.inputTokens).toBe(1500 + 2200 + 1200 + 3000 + 0);
-    expect(run.summary.totals.outputTokens).toBe(300 + 40 + 150 + 800 + 0);
-    expect(run.summary.totals.cachedInputTokens).toBe(1024 + 2048 + 1024 + 1536);
+    expect(audited.run.summary.totals.requests).toBe(5);
+    expect(audited.run.summary.totals.inputTokens).toBe(1500 + 2200 + 1200 + 3000 + 0);
+    expect(audited.run.summary.totals.outputTokens).toBe(300 + 40 + 150 + 800 + 0);
+    expect(audited.run.summary.totals.cachedInputTokens).toBe(1024 + 2048 + 1024 + 1536);
   });
 
   it('prices every call at the catalogue rates, worked out by hand', () => {
@@ -275,11 +269,11 @@ describe('auditing an OpenAI log', () => {
     // responses gpt-4o:     176 uncached × $2.50 + 1,024 cached × $1.25 + 150 out × $10 per MTok = $0.003220
     // responses o4-mini:  1,464 uncached × $1.10 + 1,536 cached × $0.275 + 800 out (576 reasoning) × $4.40 per MTok = $0.0055528
     // rate-limited gpt-4o: not billed, $0
-    expect(run.summary.totals.costUsd).toBeCloseTo(0.0175828, 12);
+    expect(audited.run.summary.totals.costUsd).toBeCloseTo(0.0175828, 12);
   });
 
   it('counts the rate-limited call as failed and attributes calls to their features', () => {
-    expect(run.summary.wasteByCategory.failed_request.requests).toBe(1);
-    expect(run.summary.features.map((f) => f.feature).sort()).toEqual(['kb-answer', 'support-chat', 'triage']);
+    expect(audited.run.summary.wasteByCategory.failed_request.requests).toBe(1);
+    expect(audited.run.summary.features.map((f) => f.feature).sort()).toEqual(['kb-answer', 'support-chat', 'triage']);
   });
 });

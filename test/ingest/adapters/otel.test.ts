@@ -1,15 +1,14 @@
 // The OTel adapter: OTLP/JSON exports expanded into one record per GenAI span (other spans
 // skipped), semconv and legacy OpenLLMetry attributes mapped, and the audit run end to end.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit, type AuditRun } from '../../../src/audit.js';
-import { parseAuditConfig, DEFAULT_RETRIEVAL_EXTRACT } from '../../../src/config/audit.js';
+import { describe, expect, it } from 'vitest';
+import { auditedOnce } from './audited-once.js';
+import { DEFAULT_RETRIEVAL_EXTRACT } from '../../../src/config/audit.js';
 import { canonicalAdapter } from '../../../src/ingest/adapters/canonical.js';
 import { detectAdapter } from '../../../src/ingest/adapters/index.js';
 import { otelAdapter } from '../../../src/ingest/adapters/otel.js';
 import type { AdapterContext } from '../../../src/ingest/adapters/types.js';
 import { BatchParser } from '../../../src/ingest/parse.js';
-import { findLogFiles } from '../../../src/ingest/read.js';
 
 const FIXTURE = new URL('../../fixtures/otel/traces.jsonl', import.meta.url).pathname;
 const LANGFUSE_FIXTURE = new URL('../../fixtures/langfuse/observations.jsonl', import.meta.url).pathname;
@@ -180,25 +179,21 @@ describe('OTLP/JSON span exports', () => {
 });
 
 describe('auditing an OTLP export', () => {
-  let run: AuditRun;
-  beforeAll(async () => {
-    run = await runAudit({ files: findLogFiles([FIXTURE]), config: parseAuditConfig({}), format: 'auto', threads: 2 });
-  });
-  afterAll(() => run.db.close());
+  const audited = auditedOnce(FIXTURE);
 
   it('loads the three GenAI spans and quarantines the negative count', () => {
-    expect(run.summary.input).toMatchObject({ rowsRead: 4, rowsLoaded: 3, rowsQuarantined: 1, rowsByFormat: { otel: 3 }, quarantineByReason: { 'negative token count': 1 } });
+    expect(audited.run.summary.input).toMatchObject({ rowsRead: 4, rowsLoaded: 3, rowsQuarantined: 1, rowsByFormat: { otel: 3 }, quarantineByReason: { 'negative token count': 1 } });
   });
 
   it('totals tokens and cost from the catalogue rates', () => {
     // chat gpt-4o: 476 uncached × $2.50 + 1,024 cached × $1.25 + 300 out × $10 per MTok = $0.005470
     // anthropic.chat claude-sonnet-4-5: 1,000 × $3 + 3,000 read × $0.30 + 1,000 write × $3.75 + 200 out × $15 = $0.010650
     // chat gpt-4o-mini (timed out, still billed): 976 × $0.15 + 1,024 cached × $0.075 + 100 × $0.60 per MTok = $0.0002832
-    expect(run.summary.totals.requests).toBe(3);
-    expect(run.summary.totals.inputTokens).toBe(1500 + 5000 + 2000);
-    expect(run.summary.totals.outputTokens).toBe(300 + 200 + 100);
-    expect(run.summary.totals.cachedInputTokens).toBe(1024 + 3000 + 1024);
-    expect(run.summary.totals.costUsd).toBeCloseTo(0.0164032, 12);
-    expect(run.summary.features.map((f: { feature: string }) => f.feature).sort()).toEqual(['classifier', 'support-bot']);
+    expect(audited.run.summary.totals.requests).toBe(3);
+    expect(audited.run.summary.totals.inputTokens).toBe(1500 + 5000 + 2000);
+    expect(audited.run.summary.totals.outputTokens).toBe(300 + 200 + 100);
+    expect(audited.run.summary.totals.cachedInputTokens).toBe(1024 + 3000 + 1024);
+    expect(audited.run.summary.totals.costUsd).toBeCloseTo(0.0164032, 12);
+    expect(audited.run.summary.features.map((f: { feature: string }) => f.feature).sort()).toEqual(['classifier', 'support-bot']);
   });
 });
