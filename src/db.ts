@@ -10,6 +10,9 @@ export const DB_SCHEMA_VERSION = 1;
 
 export class DatabaseError extends Error {}
 
+/** The DuckDB storage format new database files are written in (readable by DuckDB 1.5 and later). */
+export const STORAGE_VERSION = 'v1.5.0';
+
 export interface DbOptions {
   /** Database file; in memory when absent. */
   path?: string;
@@ -55,6 +58,10 @@ export class Database {
     const config: Record<string, string> = {
       memory_limit: options.memoryLimit ?? `${Math.max(1, Math.floor((totalmem() * 0.5) / 2 ** 30))}GB`,
       temp_directory: options.tempDirectory ?? (options.path ? `${options.path}.spill` : join(tmpdir(), 'tokenaudit-spill')),
+      // A new file in DuckDB 1.5's storage format: it compresses long strings (FSST), which the
+      // default (1.0-compatible) format keeps raw; the texts table then takes about half the
+      // disk. An existing file keeps the format it was written in.
+      storage_compatibility_version: STORAGE_VERSION,
     };
     if (options.threads) config.threads = String(options.threads);
     let instance: DuckDBInstance;

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Database, DatabaseError } from '../src/db.js';
+import { Database, DatabaseError, STORAGE_VERSION } from '../src/db.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -24,6 +24,19 @@ describe('the --db file', () => {
     await db.run('drop table tokenaudit_meta');
     db.close();
     await expect(Database.open({ path })).rejects.toThrow(/written by an older tokenaudit/);
+  });
+
+  it('writes a new file in the storage format that compresses long strings', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tokenaudit-db-')), 'audit.duckdb');
+    const db = await Database.open({ path });
+    // a thousand distinct 5 KB texts of words: raw, over 5 MB
+    await db.run("insert into texts select md5_number(i::varchar), repeat('lorem ipsum dolor ' || i || ' sit amet, ', 180), 5000 from range(1000) t(i)");
+    await db.run('checkpoint');
+    const [format] = await db.readSql<{ version: string }>("select tags['storage_version'] as version from duckdb_databases() where path = $path", { path });
+    const compressions = (await db.readSql<{ compression: string }>("select distinct compression from pragma_storage_info('texts') where column_name = 'text'")).map((r) => r.compression);
+    db.close();
+    expect(format?.version).toBe(`${STORAGE_VERSION}+`);
+    expect(compressions.some((c) => c.includes('FSST') || c.includes('ZSTD'))).toBe(true);
   });
 
   it('fails at once, saying so, while another process has the database open', async () => {

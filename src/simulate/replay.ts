@@ -9,7 +9,7 @@ import { encodingForModel, type EncodingName } from '../tokenize/encodings.js';
 import { countMissingTexts } from '../tokenize/stage.js';
 import { estimateLatencyMs, fitLatency, type LatencyFit, type LatencySample } from './latency-model.js';
 import { policiesOf } from './policies/index.js';
-import { columnIndexes, replayParams, visitReplayRequests } from './replay-rows.js';
+import { replayRequestParams, replaySegmentParams, requestColumns, SegmentCursor, visitReplayRequests } from './replay-rows.js';
 import { simulateFrom, type Policy, type ReplayContext, type ReplayRequest, type SimulatedRequest } from './types.js';
 
 export interface SimulationOptions {
@@ -121,21 +121,25 @@ export async function runSimulation(db: Database, file: ScenarioFile, options: S
   const scenarios = file.scenarios.map((s) => ({ name: s.name, policies: policiesOf(s) }));
   const withQuestions = file.scenarios.some((s) => s.routing?.some((rule) => rule.when.userMessageMatches));
   const appendConnection = await db.connect();
+  const segmentConnection = await db.connect();
   const appender = await appendConnection.createAppender('scenario_results');
   let requests = 0;
   try {
-    const result = await db.connection.stream(querySql('replay_requests'), replayParams(withQuestions));
-    const columns = columnIndexes(result);
+    // Requests and their segments come as two results sorted alike, read in step.
+    const result = await db.connection.stream(querySql('replay_requests'), replayRequestParams(withQuestions));
+    const segments = new SegmentCursor(await segmentConnection.stream(querySql('replay_segments'), replaySegmentParams()));
+    const columns = requestColumns(result);
     const emit = (row: ResultRow) => appendResult(appender, row);
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      visitReplayRequests(chunk, columns, (request) => replayOne(request, scenarios, context, fits, emit));
+      await visitReplayRequests(chunk, columns, segments, (request) => replayOne(request, scenarios, context, fits, emit));
       requests += chunk.rowCount;
       options.onRequests?.(chunk.rowCount);
     }
     appender.closeSync();
   } finally {
+    segmentConnection.closeSync();
     appendConnection.closeSync();
   }
   return { requests, seconds: (performance.now() - started) / 1000, latencyModels: [...fits.values()] };
