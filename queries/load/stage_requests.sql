@@ -1,4 +1,6 @@
--- The requests one file's workers staged, with the first sighting of each request_id marked.
+-- The requests staged for a part of one file, with the first sighting of each request_id marked
+-- (a request_id an earlier part of the file loaded is in stored_requests already, in the same
+-- transaction).
 create or replace temp table stage_requests as
 with staged as (
     select *

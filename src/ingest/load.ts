@@ -36,12 +36,18 @@ export function emptyLoadStats(): LoadStats {
 const STAGE_TABLES = ['requests', 'segments', 'texts', 'quarantine'] as const;
 type StageTable = (typeof STAGE_TABLES)[number];
 
+/**
+ * Input bytes past which a file's part goes into the tables (still in the file's transaction):
+ * each insert then dedupes and sorts a bounded amount, and a 7 GB file loads inside the memory
+ * limit as a 7 MB one does.
+ */
+const PART_BYTES = 512 * 1024 * 1024;
+
 class StageFiles {
   readonly paths: Record<StageTable, string>;
   private readonly streams: Record<StageTable, WriteStream>;
-
-  constructor(dir: string, index: number) {
-    this.paths = Object.fromEntries(STAGE_TABLES.map((table) => [table, join(dir, `${index}-${table}.jsonl`)])) as Record<StageTable, string>;
+  constructor(dir: string, name: string) {
+    this.paths = Object.fromEntries(STAGE_TABLES.map((table) => [table, join(dir, `${name}-${table}.jsonl`)])) as Record<StageTable, string>;
     this.streams = Object.fromEntries(STAGE_TABLES.map((table) => [table, createWriteStream(this.paths[table])])) as Record<StageTable, WriteStream>;
   }
 
@@ -55,6 +61,10 @@ class StageFiles {
   async close(): Promise<void> {
     await Promise.all(STAGE_TABLES.map((table) => new Promise<void>((resolve, reject) => this.streams[table].end((error?: Error | null) => (error ? reject(error) : resolve())))));
   }
+
+  remove(): void {
+    for (const path of Object.values(this.paths)) rmSync(path, { force: true });
+  }
 }
 
 export interface LoadOptions {
@@ -62,6 +72,8 @@ export interface LoadOptions {
   threads: number;
   /** Called after each file with the running totals (progress reporting). */
   onFile?: (file: LogFile, stats: LoadStats) => void;
+  /** Input bytes per part of a file (default PART_BYTES; smaller in tests). */
+  partBytes?: number;
 }
 
 /** Loads every file; returns the accounting (rows read = loaded + quarantined + already loaded). */
@@ -84,14 +96,17 @@ export async function loadLogFiles(db: Database, files: LogFile[], options: Load
       if (companion) continue;
       const context: RegroupContext = { file: file.path, companions, merged: 0, skipped: 0 };
       const batches = adapter?.regroup ? adapter.regroup(recordBatches(file), context) : recordBatches(file);
-      const stage = new StageFiles(stageDir, index);
-      const staged = await stageFile(pool, file, batches, stage, options.threads);
-      stats.rowsRead += staged.rowsRead;
-      stats.recordsSkipped += staged.recordsSkipped + context.skipped;
-      stats.recordsMerged += context.merged;
-      await stage.close();
-      await commitFile(db, stage, stats);
-      for (const path of Object.values(stage.paths)) rmSync(path, { force: true });
+      await db.run('begin transaction');
+      try {
+        const staged = await stageFile(pool, file, batches, options.threads, options.partBytes ?? PART_BYTES, (part) => new StageFiles(stageDir, `${index}-${part}`), (stage) => insertPart(db, stage, stats));
+        await db.run('commit');
+        stats.rowsRead += staged.rowsRead;
+        stats.recordsSkipped += staged.recordsSkipped + context.skipped;
+        stats.recordsMerged += context.merged;
+      } catch (error) {
+        await db.run('rollback');
+        throw error;
+      }
       options.onFile?.(file, stats);
     }
     // Companions no record came to claim (a batch input line with no output line) never ran.
@@ -160,52 +175,83 @@ async function collectCompanions(file: LogFile, adapter: LogAdapter, companions:
   }
 }
 
-/** Parses one file on the pool, writing staged rows as batches finish. */
-async function stageFile(pool: WorkerPool<ParseBatch, StagedRows>, file: LogFile, batches: AsyncIterable<LineBatch>, stage: StageFiles, threads: number): Promise<{ rowsRead: number; recordsSkipped: number }> {
+/**
+ * Parses one file on the pool, writing staged rows as batches finish; after every `partBytes` of
+ * input, and at the end, the part goes into the tables. A part is cut only once the batches in
+ * flight are in, so it holds whole lines up to a point of the file, and a request_id's first
+ * sighting is in the first part that has it.
+ */
+async function stageFile(
+  pool: WorkerPool<ParseBatch, StagedRows>,
+  file: LogFile,
+  batches: AsyncIterable<LineBatch>,
+  threads: number,
+  partBytes: number,
+  newPart: (part: number) => StageFiles,
+  insert: (stage: StageFiles) => Promise<void>,
+): Promise<{ rowsRead: number; recordsSkipped: number }> {
   const inFlight = pLimit(threads * 2);
   const running = new Set<Promise<void>>();
   const counts = { rowsRead: 0, recordsSkipped: 0 };
-  for await (const batch of batches) {
-    // Backpressure: wait while every slot is busy, so the reader never runs far ahead.
-    while (inFlight.activeCount + inFlight.pendingCount >= threads * 2) await Promise.race(running);
-    const task = inFlight(async () => {
-      // The bytes move to the worker (transferred, not copied); the worker decodes them.
-      const rows = await pool.run({ ...batch, file: file.path }, batch.bytes ? [batch.bytes.buffer as ArrayBuffer] : []);
-      counts.rowsRead += rows.rowsRead;
-      counts.recordsSkipped += rows.recordsSkipped;
-      await stage.write(rows);
-    });
-    running.add(task);
-    void task.finally(() => running.delete(task)).catch(() => {});
+  let parts = 0;
+  let stage = newPart(parts++);
+  let partInput = 0;
+  const finishPart = async () => {
+    await Promise.all(running);
+    await stage.close();
+    try {
+      await insert(stage);
+    } finally {
+      stage.remove();
+    }
+  };
+  try {
+    for await (const batch of batches) {
+      // Backpressure: wait while every slot is busy, so the reader never runs far ahead.
+      while (inFlight.activeCount + inFlight.pendingCount >= threads * 2) await Promise.race(running);
+      if (partInput >= partBytes) {
+        await finishPart();
+        stage = newPart(parts++);
+        partInput = 0;
+      }
+      partInput += batch.bytes?.byteLength ?? batch.text?.length ?? 0;
+      const task = inFlight(async () => {
+        // The bytes move to the worker (transferred, not copied); the worker decodes them.
+        const rows = await pool.run({ ...batch, file: file.path }, batch.bytes ? [batch.bytes.buffer as ArrayBuffer] : []);
+        counts.rowsRead += rows.rowsRead;
+        counts.recordsSkipped += rows.recordsSkipped;
+        await stage.write(rows);
+      });
+      running.add(task);
+      void task.finally(() => running.delete(task)).catch(() => {});
+    }
+    await finishPart();
+  } catch (error) {
+    await Promise.allSettled(running);
+    await stage.close().catch(() => {});
+    stage.remove();
+    throw error;
   }
-  await Promise.all(running);
   return counts;
 }
 
-/** Moves one file's staged rows into the tables in a single transaction. */
-async function commitFile(db: Database, stage: StageFiles, stats: LoadStats): Promise<void> {
-  await db.run('begin transaction');
-  try {
-    await db.runQuery('load/stage_requests', { path: stage.paths.requests });
-    await db.runQuery('load/requests');
-    await db.runQuery('load/segments', { path: stage.paths.segments });
-    await db.runQuery('load/texts', { path: stage.paths.texts });
-    await db.runQuery('load/quarantine', { path: stage.paths.quarantine });
-    const counts = await db.readQuery<{ format: string; loaded: string; already_loaded: string }>('load/file_counts');
-    const reasons = await db.readQuery<{ reason: string; n: string }>('load/quarantine_counts', { path: stage.paths.quarantine });
-    await db.run('drop table stage_requests');
-    await db.run('commit');
-    for (const { format, loaded, already_loaded } of counts) {
-      stats.rowsLoaded += Number(loaded);
-      stats.rowsAlreadyLoaded += Number(already_loaded);
-      stats.rowsByFormat[format] = (stats.rowsByFormat[format] ?? 0) + Number(loaded) + Number(already_loaded);
-    }
-    for (const { reason, n } of reasons) {
-      stats.rowsQuarantined += Number(n);
-      stats.quarantineByReason[reason] = (stats.quarantineByReason[reason] ?? 0) + Number(n);
-    }
-  } catch (error) {
-    await db.run('rollback');
-    throw error;
+/** Moves one part of a file's staged rows into the tables, inside the file's transaction. */
+async function insertPart(db: Database, stage: StageFiles, stats: LoadStats): Promise<void> {
+  await db.runQuery('load/stage_requests', { path: stage.paths.requests });
+  await db.runQuery('load/requests');
+  await db.runQuery('load/segments', { path: stage.paths.segments });
+  await db.runQuery('load/texts', { path: stage.paths.texts });
+  await db.runQuery('load/quarantine', { path: stage.paths.quarantine });
+  const counts = await db.readQuery<{ format: string; loaded: string; already_loaded: string }>('load/file_counts');
+  const reasons = await db.readQuery<{ reason: string; n: string }>('load/quarantine_counts', { path: stage.paths.quarantine });
+  await db.run('drop table stage_requests');
+  for (const { format, loaded, already_loaded } of counts) {
+    stats.rowsLoaded += Number(loaded);
+    stats.rowsAlreadyLoaded += Number(already_loaded);
+    stats.rowsByFormat[format] = (stats.rowsByFormat[format] ?? 0) + Number(loaded) + Number(already_loaded);
+  }
+  for (const { reason, n } of reasons) {
+    stats.rowsQuarantined += Number(n);
+    stats.quarantineByReason[reason] = (stats.quarantineByReason[reason] ?? 0) + Number(n);
   }
 }

@@ -116,3 +116,42 @@ describe('loading logs into DuckDB', () => {
     expect(await count('texts')).toBe(11);
   });
 });
+
+describe('a file loaded in parts', () => {
+  // Over two 4 MiB line batches, so the loader can cut it into parts between batches.
+  const lines = Array.from({ length: 24_000 }, (_, i) => {
+    const id = i === 20_000 ? 'q-7' : `q-${i}`; // q-7 again near the end: the first sighting wins
+    return JSON.stringify({
+      request_id: id,
+      timestamp: '2026-11-20T08:00:00Z',
+      feature: i === 20_000 ? 'late-copy' : 'chat',
+      model: 'gpt-4o',
+      messages: [
+        { role: 'system', content: `Shared system prompt ${i % 3}. ${'Be brief. '.repeat(20)}` },
+        { role: 'user', content: `question ${i % 500}` },
+      ],
+      output: `answer ${i}`,
+      usage: { input_tokens: 60, output_tokens: 3 },
+    });
+  });
+
+  async function loadInParts(partBytes?: number) {
+    const file = join(dir, 'big.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\nnot json\n`);
+    const stats = await loadLogFiles(db, findLogFiles([file]), { settings, threads: 2, partBytes });
+    const tables = await db.readSql<{ requests: string; segments: string; texts: string; late: string }>(
+      "select (select count(*) from requests) as requests, (select count(*) from segments) as segments, (select count(*) from texts) as texts, (select count(*) from requests where feature = 'late-copy') as late",
+    );
+    return { stats, tables: tables[0] };
+  }
+
+  it('loads the same rows, counts and texts as in one part', async () => {
+    const whole = await loadInParts();
+    db.close();
+    db = await Database.open();
+    const parts = await loadInParts(64 * 1024);
+    expect(parts).toEqual(whole);
+    expect(whole.stats).toMatchObject({ rowsRead: 24_001, rowsLoaded: 23_999, rowsAlreadyLoaded: 1, rowsQuarantined: 1 });
+    expect(whole.tables).toEqual({ requests: '23999', segments: String(23_999 * 3), texts: String(3 + 500 + 24_000), late: '0' });
+  });
+});
