@@ -2,6 +2,7 @@
 // by column, into ReplayRequests: DuckDB's row objects (a wrapper value per cell) cost more than
 // the replay itself.
 import { listValue, type DuckDBDataChunk, type DuckDBResult, type DuckDBVector } from '@duckdb/node-api';
+import { columnIndexes, RowCursor } from '../row-cursor.js';
 import type { ReplayRequest, ReplaySegment } from './types.js';
 
 /** Segment kinds in the order replay_requests numbers them ($segment_kinds). */
@@ -43,32 +44,16 @@ type Column = (typeof COLUMNS)[number];
 
 const SEGMENT_COLUMNS = ['request_id', 'kind', 'tokens', 'used', 'position_hash'] as const;
 
-/** Where each column is in the result, checked once: a renamed column fails loudly. */
-export function columnIndexes<C extends string>(result: DuckDBResult, columns: readonly C[], query: string): Record<C, number> {
-  const names = result.columnNames();
-  const indexes = {} as Record<C, number>;
-  for (const column of columns) {
-    const index = names.indexOf(column);
-    if (index < 0) throw new Error(`${query}: no column ${column}`);
-    indexes[column] = index;
-  }
-  return indexes;
-}
-
 /**
  * The segments of each request in turn, from replay_segments: its rows come in the order of
  * replay_requests, so a request's segments are the run of rows with its id at the cursor (none
  * when the cursor already holds a later request's).
  */
 export class SegmentCursor {
-  private readonly at: Record<(typeof SEGMENT_COLUMNS)[number], number>;
-  private chunk: DuckDBDataChunk | null = null;
-  private vectors: DuckDBVector[] = [];
-  private row = 0;
-  private done = false;
+  private readonly rows: RowCursor<(typeof SEGMENT_COLUMNS)[number]>;
 
-  constructor(private readonly result: DuckDBResult) {
-    this.at = columnIndexes(result, SEGMENT_COLUMNS, 'replay_segments');
+  constructor(result: DuckDBResult) {
+    this.rows = new RowCursor(result, SEGMENT_COLUMNS, 'replay_segments');
   }
 
   /** The request's segments in prompt order, each with the key of the prefix ending there. */
@@ -76,30 +61,16 @@ export class SegmentCursor {
     const segments: ReplaySegment[] = [];
     // the prompt prefix ending at a segment: the sum of each segment's (position, hash) hash so far
     let prefixKey = 0n;
-    for (;;) {
-      if (!this.chunk || this.row >= this.chunk.rowCount) {
-        if (this.done || !(await this.fetch())) return segments;
-      }
-      const [ids, kinds, tokens, used, hashes] = this.vectors;
-      if ((ids!.getItem(this.row) as string) !== requestId) return segments;
-      const kind = SEGMENT_KINDS[kinds!.getItem(this.row) as number];
-      if (kind === undefined) throw new Error('replay_segments: a segment of unknown kind');
-      prefixKey += hashes!.getItem(this.row) as bigint;
-      segments.push({ kind, tokens: tokens!.getItem(this.row) as number, used: used!.getItem(this.row) as boolean | null, prefixKey });
-      this.row++;
-    }
-  }
-
-  private async fetch(): Promise<boolean> {
-    const chunk = await this.result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) {
-      this.done = true;
-      return false;
-    }
-    this.chunk = chunk;
-    this.vectors = SEGMENT_COLUMNS.map((column) => chunk.getColumnVector(this.at[column]));
-    this.row = 0;
-    return true;
+    await this.rows.takeWhile(
+      ([ids], row) => (ids!.getItem(row) as string) === requestId,
+      ([, kinds, tokens, used, hashes], row) => {
+        const kind = SEGMENT_KINDS[kinds!.getItem(row) as number];
+        if (kind === undefined) throw new Error('replay_segments: a segment of unknown kind');
+        prefixKey += hashes!.getItem(row) as bigint;
+        segments.push({ kind, tokens: tokens!.getItem(row) as number, used: used!.getItem(row) as boolean | null, prefixKey });
+      },
+    );
+    return segments;
   }
 }
 

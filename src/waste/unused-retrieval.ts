@@ -1,8 +1,9 @@
 // unused_retrieval: chunks the answer neither cited nor drew on. The decision is text work, done
 // once per distinct (chunk, output, question) triple on the worker pool, streamed from DuckDB an
-// answer at a time (its texts once, the chunks retrieved for it as lists).
-import type { DuckDBDataChunk, DuckDBListVector, DuckDBStructVector } from '@duckdb/node-api';
+// answer at a time (its texts once, then the chunks retrieved for it).
+import type { DuckDBVector } from '@duckdb/node-api';
 import { querySql } from '../db.js';
+import { RowCursor } from '../row-cursor.js';
 import { siblingUrl, WorkerPool } from '../worker-pool.js';
 import type { WasteDetector } from './detector.js';
 import type { ChunkUse } from './retrieval-use.js';
@@ -17,23 +18,45 @@ interface Keys {
   questionHash: bigint | null;
 }
 
-/** Each answer of a chunk of chunk_candidates, with the keys of its chunks in the same order. */
-function readAnswers(chunk: DuckDBDataChunk, visit: (answer: AnswerChunks, keys: Keys[]) => void): void {
-  const [outputHashes, questionHashes, outputTexts, questionTexts] = [0, 1, 2, 3].map((column) => chunk.getColumnVector(column));
-  const chunkLists = chunk.getColumnVector(4) as DuckDBListVector;
-  const [ids, hashes, texts] = [0, 1, 2].map((field) => (chunkLists.childVector as DuckDBStructVector).entryVectorAt(field));
-  for (let row = 0; row < chunk.rowCount; row++) {
-    const outputHash = outputHashes!.getItem(row) as bigint;
-    const questionHash = (questionHashes!.getItem(row) as bigint | null) ?? null;
-    const answer: AnswerChunks = { output: outputTexts!.getItem(row) as string, question: questionTexts!.getItem(row) as string, chunks: [] };
+/** The order of `order by output_hash, question_hash nulls last`. */
+function compareAnswers(output: bigint, question: bigint | null, otherOutput: bigint, otherQuestion: bigint | null): number {
+  if (output !== otherOutput) return output < otherOutput ? -1 : 1;
+  if (question === otherQuestion) return 0;
+  if (question === null) return 1;
+  if (otherQuestion === null) return -1;
+  return question < otherQuestion ? -1 : 1;
+}
+
+const ANSWER_COLUMNS = ['output_hash', 'question_hash', 'output_text', 'question_text'] as const;
+const CHUNK_COLUMNS = ['output_hash', 'question_hash', 'chunk_id', 'chunk_hash', 'chunk_text'] as const;
+
+/**
+ * Each answer with undecided chunks and the keys of its chunks in the same order: chunk_answers
+ * and chunk_candidate_chunks come sorted alike, an answer's chunks the run of rows with its hashes.
+ */
+async function readAnswers(answers: RowCursor<(typeof ANSWER_COLUMNS)[number]>, chunks: RowCursor<(typeof CHUNK_COLUMNS)[number]>, visit: (answer: AnswerChunks, keys: Keys[]) => Promise<void>): Promise<void> {
+  for (;;) {
+    // the next answer: one row of chunk_answers
+    const next: Array<{ answer: AnswerChunks; outputHash: bigint; questionHash: bigint | null }> = [];
+    await answers.takeWhile(
+      () => next.length === 0,
+      ([outputHashes, questionHashes, outputTexts, questionTexts], row) => {
+        const answer = { output: outputTexts!.getItem(row) as string, question: questionTexts!.getItem(row) as string, chunks: [] };
+        next.push({ answer, outputHash: outputHashes!.getItem(row) as bigint, questionHash: (questionHashes!.getItem(row) as bigint | null) ?? null });
+      },
+    );
+    if (next.length === 0) return;
+    const { answer, outputHash, questionHash } = next[0]!;
     const keys: Keys[] = [];
-    const offset = chunkLists.getEntryOffset(row);
-    for (let i = offset; i < offset + chunkLists.getEntryLength(row); i++) {
-      const chunkId = ids!.getItem(i) as string;
-      answer.chunks.push({ chunkId, chunk: texts!.getItem(i) as string });
-      keys.push({ chunkId, chunkHash: hashes!.getItem(i) as bigint, outputHash, questionHash });
-    }
-    visit(answer, keys);
+    const order = ([outputHashes, questionHashes]: DuckDBVector[], row: number) => compareAnswers(outputHashes!.getItem(row) as bigint, (questionHashes!.getItem(row) as bigint | null) ?? null, outputHash, questionHash);
+    // chunks of an answer that has no row (its output text is gone) are passed over
+    await chunks.takeWhile((vectors, row) => order(vectors, row) < 0, () => {});
+    await chunks.takeWhile((vectors, row) => order(vectors, row) === 0, ([, , ids, hashes, texts], row) => {
+      const chunkId = ids!.getItem(row) as string;
+      answer.chunks.push({ chunkId, chunk: texts!.getItem(row) as string });
+      keys.push({ chunkId, chunkHash: hashes!.getItem(row) as bigint, outputHash, questionHash });
+    });
+    if (keys.length > 0) await visit(answer, keys);
   }
 }
 
@@ -66,34 +89,30 @@ export const unusedRetrieval: WasteDetector = {
       void task.finally(() => inFlight.delete(task)).catch(() => {});
     };
     await db.runQuery('chunk_triples');
+    await db.runQuery('chunk_candidates');
+    const chunkConnection = await db.connect();
     try {
-      const result = await db.connection.stream(querySql('chunk_candidates'));
+      const answerRows = new RowCursor(await db.connection.stream(querySql('chunk_answers')), ANSWER_COLUMNS, 'chunk_answers');
+      const chunkRows = new RowCursor(await chunkConnection.stream(querySql('chunk_candidate_chunks')), CHUNK_COLUMNS, 'chunk_candidate_chunks');
       let keys: Keys[] = [];
       let answers: AnswerChunks[] = [];
-      for (;;) {
-        const chunk = await result.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) break;
-        const batches: Array<[Keys[], AnswerChunks[]]> = [];
-        readAnswers(chunk, (answer, answerKeys) => {
-          answers.push(answer);
-          keys.push(...answerKeys);
-          if (keys.length >= BATCH_CHUNKS) {
-            batches.push([keys, answers]);
-            [keys, answers] = [[], []];
-          }
-        });
-        for (const [batchKeys, batchAnswers] of batches) {
-          decide(batchKeys, batchAnswers);
-          while (inFlight.size >= pool.size * 2) await Promise.race(inFlight);
-        }
-      }
+      await readAnswers(answerRows, chunkRows, async (answer, answerKeys) => {
+        answers.push(answer);
+        keys.push(...answerKeys);
+        if (keys.length < BATCH_CHUNKS) return;
+        decide(keys, answers);
+        [keys, answers] = [[], []];
+        while (inFlight.size >= pool.size * 2) await Promise.race(inFlight);
+      });
       if (answers.length > 0) decide(keys, answers);
       await Promise.all(inFlight);
       appender.closeSync();
     } finally {
+      chunkConnection.closeSync();
       appendConnection.closeSync();
       await pool.close();
     }
+    await db.run('drop table if exists undecided_chunks');
     await db.runQuery('chunk_usage');
     await db.runQuery('waste/unused_retrieval');
   },

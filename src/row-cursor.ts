@@ -1,0 +1,57 @@
+// Reads a DuckDB result row by row across its chunks, a run of rows at a time: two results
+// sorted on the same key are read in step (requests and their segments, answers and their
+// chunks) instead of one result carrying a list per row, which DuckDB cannot spill.
+import type { DuckDBDataChunk, DuckDBResult, DuckDBVector } from '@duckdb/node-api';
+
+/** Where each column is in the result, checked once: a renamed column fails loudly. */
+export function columnIndexes<C extends string>(result: DuckDBResult, columns: readonly C[], query: string): Record<C, number> {
+  const names = result.columnNames();
+  const indexes = {} as Record<C, number>;
+  for (const column of columns) {
+    const index = names.indexOf(column);
+    if (index < 0) throw new Error(`${query}: no column ${column}`);
+    indexes[column] = index;
+  }
+  return indexes;
+}
+
+export class RowCursor<C extends string> {
+  private readonly at: Record<C, number>;
+  private chunk: DuckDBDataChunk | null = null;
+  private vectors: DuckDBVector[] = [];
+  private row = 0;
+  private done = false;
+
+  /** `columns` are the vectors `takeWhile` passes, in this order. */
+  constructor(
+    private readonly result: DuckDBResult,
+    private readonly columns: readonly C[],
+    query: string,
+  ) {
+    this.at = columnIndexes(result, columns, query);
+  }
+
+  /** Passes each row from the cursor on to `take` while `matches` holds for it; stops at the first that does not. */
+  async takeWhile(matches: (vectors: DuckDBVector[], row: number) => boolean, take: (vectors: DuckDBVector[], row: number) => void): Promise<void> {
+    for (;;) {
+      if (!this.chunk || this.row >= this.chunk.rowCount) {
+        if (this.done || !(await this.fetch())) return;
+      }
+      if (!matches(this.vectors, this.row)) return;
+      take(this.vectors, this.row);
+      this.row++;
+    }
+  }
+
+  private async fetch(): Promise<boolean> {
+    const chunk = await this.result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) {
+      this.done = true;
+      return false;
+    }
+    this.chunk = chunk;
+    this.vectors = this.columns.map((column) => chunk.getColumnVector(this.at[column]));
+    this.row = 0;
+    return true;
+  }
+}
