@@ -114,7 +114,7 @@ export class BatchParser {
     }
     const lines = batchText(batch).split('\n');
     for (let i = 0; i < lines.length; i++) {
-      const raw = lines[i]!.replace(/\r$/, '');
+      const raw = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!;
       if (raw.trim() === '') continue;
       const line = batch.lines?.[i] ?? batch.firstLine + i;
       const parsed = this.parseRecord(raw);
@@ -152,7 +152,8 @@ export class BatchParser {
 
   /** A raw line as a JSON object and the adapter that reads it, or why not. */
   private parseRecord(raw: string): (AdapterResult & { ok: false }) | { ok: true; adapter: LogAdapter; record: Record<string, unknown> } {
-    if (Buffer.byteLength(raw, 'utf8') > MAX_RECORD_BYTES) {
+    // a UTF-16 code unit is at most 3 UTF-8 bytes: count the bytes only of a line that may be over
+    if (raw.length * 3 > MAX_RECORD_BYTES && Buffer.byteLength(raw, 'utf8') > MAX_RECORD_BYTES) {
       return { ok: false, reason: 'record too large', detail: `over ${MAX_RECORD_BYTES} bytes` };
     }
     let record: unknown;
