@@ -51,6 +51,7 @@ rmSync(dbPath, { force: true });
 rmSync(`${dbPath}.wal`, { force: true });
 process.stderr.write('full audit…\n');
 const started = performance.now();
+const rssAfter = {};
 const run = await runAudit({
   files: findLogFiles([logs]),
   config: parseAuditConfig({}),
@@ -59,7 +60,15 @@ const run = await runAudit({
   dbPath,
   threads,
   memoryLimit: values['memory-limit'],
-  progress: { start: (stage) => process.stderr.write(`[${stage}] started\n`), advance() {}, finish: (stage, detail) => process.stderr.write(`[${stage}] ${detail}\n`) },
+  progress: {
+    start: (stage) => process.stderr.write(`[${stage}] started\n`),
+    advance() {},
+    finish: (stage, detail) => {
+      // the peak so far, at the end of each stage: where the run's peak was reached
+      rssAfter[stage] = process.resourceUsage().maxRSS * 1024;
+      process.stderr.write(`[${stage}] ${detail}\n`);
+    },
+  },
 });
 const outDir = join(dir, 'out');
 mkdirSync(outDir, { recursive: true });
@@ -79,10 +88,10 @@ const lines = [
   `Input: ${requests.toLocaleString('en-US')} requests from \`tokenaudit sample --profile heavy --seed 1\`, ${mb(bytes)} of JSONL` +
     (distinct ? `, ${((distinct.distinctTextBytes / distinct.totalTextBytes) * 100).toFixed(1)} % distinct text bytes.` : '.'),
   '',
-  '| stage | seconds |',
-  '|---|---:|',
-  ...Object.entries(run.timings).map(([stage, seconds]) => `| ${stage} | ${Number(seconds).toFixed(1)} |`),
-  `| **total** | **${totalSeconds.toFixed(1)}** |`,
+  '| stage | seconds | peak RSS so far |',
+  '|---|---:|---:|',
+  ...Object.entries(run.timings).map(([stage, seconds]) => `| ${stage} | ${Number(seconds).toFixed(1)} | ${rssAfter[stage] ? mb(rssAfter[stage]) : '–'} |`),
+  `| **total** | **${totalSeconds.toFixed(1)}** | ${mb(peakRssBytes)} |`,
   '',
   `- ${Math.round(requests / totalSeconds).toLocaleString('en-US')} requests/s, ${(bytes / 1e6 / totalSeconds).toFixed(1)} MB/s end to end; peak RSS ${mb(peakRssBytes)}; database ${mb(dbBytes)}` +
     (distinct ? ` = ${(dbBytes / distinct.distinctTextBytes).toFixed(2)}× the ${mb(distinct.distinctTextBytes)} of distinct text.` : '.'),
