@@ -1,7 +1,7 @@
 // A fixed pool of worker threads (one per core by default) that runs tasks of one kind;
 // p-limit keeps at most one task per worker in flight so the caller's stream applies backpressure.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import pLimit, { type LimitFunction } from 'p-limit';
 
 interface Pending {
@@ -10,10 +10,10 @@ interface Pending {
 }
 
 /** Starts a worker from a module URL; from TypeScript sources (tests), through tsx's loader. */
-export function startWorker(url: URL, workerData?: unknown): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
+export function startWorker(url: URL, workerData?: unknown, resourceLimits?: ResourceLimits): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData, resourceLimits });
   const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(bootstrap, { eval: true, workerData, resourceLimits });
 }
 
 /** The URL of a sibling worker module, `.ts` under vitest/tsx and `.js` once built. */
@@ -32,13 +32,15 @@ export class WorkerPool<Task, Result> {
     private readonly url: URL,
     size = availableParallelism(),
     private readonly workerData?: unknown,
+    /** V8 heap limits per worker: a lower old-generation limit collects sooner, so RSS stays lower. */
+    private readonly resourceLimits?: ResourceLimits,
   ) {
     this.limit = pLimit(size);
     for (let i = 0; i < size; i++) this.idle.push(this.spawn());
   }
 
   private spawn(): Worker {
-    const worker = startWorker(this.url, this.workerData);
+    const worker = startWorker(this.url, this.workerData, this.resourceLimits);
     worker.on('message', (message: { result?: unknown; error?: string }) => this.settle(worker, message));
     worker.on('error', (error) => this.fail(worker, error));
     return worker;

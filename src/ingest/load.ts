@@ -37,6 +37,12 @@ const STAGE_TABLES = ['requests', 'segments', 'texts', 'quarantine'] as const;
 type StageTable = (typeof STAGE_TABLES)[number];
 
 /**
+ * A parse worker holds a batch or one record of at most MAX_RECORD_BYTES parsed, and its text
+ * memos: 512 MB of old generation is room for that, and collecting there keeps RSS down.
+ */
+const PARSE_WORKER_LIMITS = { maxOldGenerationSizeMb: 512 };
+
+/**
  * Input bytes past which a file's part goes into the tables (still in the file's transaction):
  * each insert then dedupes and sorts a bounded amount, and a 7 GB file loads inside the memory
  * limit as a 7 MB one does.
@@ -80,7 +86,7 @@ export interface LoadOptions {
 export async function loadLogFiles(db: Database, files: LogFile[], options: LoadOptions): Promise<LoadStats> {
   const stats = emptyLoadStats();
   const stageDir = mkdtempSync(join(tmpdir(), 'tokenaudit-stage-'));
-  const pool = new WorkerPool<ParseBatch, StagedRows>(siblingUrl(import.meta.url, 'parse-worker'), options.threads, options.settings);
+  const pool = new WorkerPool<ParseBatch, StagedRows>(siblingUrl(import.meta.url, 'parse-worker'), options.threads, options.settings, PARSE_WORKER_LIMITS);
   const companions = new Map<string, string>();
   try {
     const sniffed = await sniffFiles(files, options.settings);
