@@ -19,7 +19,7 @@ interface Keys {
 }
 
 /** The order of `order by output_hash, question_hash nulls last`. */
-function compareAnswers(output: bigint, question: bigint | null, otherOutput: bigint, otherQuestion: bigint | null): number {
+export function compareAnswers(output: bigint, question: bigint | null, otherOutput: bigint, otherQuestion: bigint | null): number {
   if (output !== otherOutput) return output < otherOutput ? -1 : 1;
   if (question === otherQuestion) return 0;
   if (question === null) return 1;
