@@ -1,7 +1,7 @@
 // `npm run bench`: the full audit (load, tokenize, six waste rules, three scenarios, report) on
 // `tokenaudit sample --profile heavy` logs, against a plain DuckDB scan of the same files in the
 // same run. Writes wall time per stage, rows/s, MB/s, peak RSS and database size to bench/RESULTS.md.
-// Usage: node bench/full.mjs [--requests 200000] [--threads N] [--memory-limit 4GB]
+// Usage: node bench/full.mjs [--requests 200000] [--threads N] [--memory-limit 2.5GB]
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { writeReport } from '../dist/src/report/render.js';
 import { writeOutputs } from '../dist/src/report/outputs.js';
 import { machine, mb, writeResults } from './report.mjs';
 
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '200000' }, threads: { type: 'string' }, 'memory-limit': { type: 'string', default: '4GB' } } });
+const { values } = parseArgs({ options: { requests: { type: 'string', default: '200000' }, threads: { type: 'string' }, 'memory-limit': { type: 'string', default: '2.5GB' } } });
 const requests = Number(values.requests);
 const threads = values.threads ? Number(values.threads) : availableParallelism();
 const dir = new URL(`./data/heavy-${requests}/`, import.meta.url).pathname;
