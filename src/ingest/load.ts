@@ -49,6 +49,27 @@ const PARSE_WORKER_LIMITS = { maxOldGenerationSizeMb: 512 };
  */
 const PART_BYTES = 512 * 1024 * 1024;
 
+/**
+ * Steps run one at a time, in the order they were added. After a failure the steps behind it do
+ * not run; `settled` rejects with it.
+ */
+class SerialSteps {
+  private tail: Promise<void> = Promise.resolve();
+
+  /** Queues a step; the promise settles when it has run (or was skipped by an earlier failure). */
+  add(step: () => Promise<void>): Promise<void> {
+    const run = this.tail.then(step);
+    this.tail = run;
+    // whoever awaits it sees a failure; settled() does in any case
+    run.catch(() => {});
+    return run;
+  }
+
+  settled(): Promise<void> {
+    return this.tail;
+  }
+}
+
 class StageFiles {
   readonly paths: Record<StageTable, string>;
   private readonly streams: Record<StageTable, WriteStream>;
@@ -97,23 +118,33 @@ export async function loadLogFiles(db: Database, files: LogFile[], options: Load
       await collectCompanions(file, adapter, companions);
       options.onFile?.(file, stats);
     }
-    for (const [index, file] of files.entries()) {
-      const { adapter, companion } = sniffed[index]!;
-      if (companion) continue;
-      const context: RegroupContext = { file: file.path, companions, merged: 0, skipped: 0 };
-      const batches = adapter?.regroup ? adapter.regroup(recordBatches(file), context) : recordBatches(file);
-      await db.run('begin transaction');
-      try {
-        const staged = await stageFile(pool, file, batches, options.threads, options.partBytes ?? PART_BYTES, (part) => new StageFiles(stageDir, `${index}-${part}`), (stage) => insertPart(db, stage, stats));
-        await db.run('commit');
-        stats.rowsRead += staged.rowsRead;
-        stats.recordsSkipped += staged.recordsSkipped + context.skipped;
-        stats.recordsMerged += context.merged;
-      } catch (error) {
-        await db.run('rollback');
-        throw error;
+    // The database steps run one at a time behind the parsing: a part goes in, and a file
+    // commits, while the workers parse the next part or file.
+    const steps = new SerialSteps();
+    try {
+      for (const [index, file] of files.entries()) {
+        const { adapter, companion } = sniffed[index]!;
+        if (companion) continue;
+        const context: RegroupContext = { file: file.path, companions, merged: 0, skipped: 0 };
+        const batches = adapter?.regroup ? adapter.regroup(recordBatches(file), context) : recordBatches(file);
+        void steps.add(() => db.run('begin transaction'));
+        const staged = await stageFile(pool, file, batches, options.threads, options.partBytes ?? PART_BYTES, (part) => new StageFiles(stageDir, `${index}-${part}`), (stage) =>
+          steps.add(() => insertPart(db, stage, stats).finally(() => stage.remove())),
+        );
+        void steps.add(async () => {
+          await db.run('commit');
+          stats.rowsRead += staged.rowsRead;
+          stats.recordsSkipped += staged.recordsSkipped + context.skipped;
+          stats.recordsMerged += context.merged;
+          options.onFile?.(file, stats);
+        });
       }
-      options.onFile?.(file, stats);
+      await steps.settled();
+    } catch (error) {
+      // the steps queued behind a failure never ran: undo the file's open transaction
+      await steps.settled().catch(() => {});
+      await db.run('rollback').catch(() => {});
+      throw error;
     }
     // Companions no record came to claim (a batch input line with no output line) never ran.
     stats.recordsSkipped += companions.size;
@@ -183,9 +214,10 @@ async function collectCompanions(file: LogFile, adapter: LogAdapter, companions:
 
 /**
  * Parses one file on the pool, writing staged rows as batches finish; after every `partBytes` of
- * input, and at the end, the part goes into the tables. A part is cut only once the batches in
- * flight are in, so it holds whole lines up to a point of the file, and a request_id's first
- * sighting is in the first part that has it.
+ * input, and at the end, the part is queued to go into the tables. A part is cut only once the
+ * batches in flight are in, so it holds whole lines up to a point of the file, and a
+ * request_id's first sighting is in the first part that has it. Returns once the file is
+ * parsed; its last part may still be going in.
  */
 async function stageFile(
   pool: WorkerPool<ParseBatch, StagedRows>,
@@ -202,14 +234,13 @@ async function stageFile(
   let parts = 0;
   let stage = newPart(parts++);
   let partInput = 0;
+  // The part before goes in while this one is parsed; at most one waits behind it.
+  let previous: Promise<void> = Promise.resolve();
   const finishPart = async () => {
     await Promise.all(running);
     await stage.close();
-    try {
-      await insert(stage);
-    } finally {
-      stage.remove();
-    }
+    await previous;
+    previous = insert(stage);
   };
   try {
     for await (const batch of batches) {

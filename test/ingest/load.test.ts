@@ -154,4 +154,16 @@ describe('a file loaded in parts', () => {
     expect(whole.stats).toMatchObject({ rowsRead: 24_001, rowsLoaded: 23_999, rowsAlreadyLoaded: 1, rowsQuarantined: 1 });
     expect(whole.tables).toEqual({ requests: '23999', segments: String(23_999 * 3), texts: String(3 + 500 + 24_000), late: '0' });
   });
+
+  it('rolls the whole file back when a part fails to go in while the next is parsed', async () => {
+    const file = join(dir, 'big.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    await db.run('drop table quarantine'); // every part's quarantine insert now fails
+    await expect(loadLogFiles(db, findLogFiles([file]), { settings, threads: 2, partBytes: 64 * 1024 })).rejects.toThrow(/quarantine/);
+    expect(await count('stored_requests')).toBe(0);
+    expect(await count('texts')).toBe(0);
+    // and no transaction is left open
+    await db.run('begin transaction');
+    await db.run('rollback');
+  });
 });
