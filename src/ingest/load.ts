@@ -1,7 +1,7 @@
 // Loads log files into DuckDB: workers parse line batches into staging NDJSON, then each file
 // goes into the tables in one transaction, skipping request_ids the database already holds.
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -48,6 +48,30 @@ const PARSE_WORKER_LIMITS = { maxOldGenerationSizeMb: 512 };
  * limit as a 7 MB one does.
  */
 const PART_BYTES = 512 * 1024 * 1024;
+
+/** Staging folders are named with the pid of the run that made them. */
+const STAGE_DIR_PREFIX = 'tokenaudit-stage-';
+
+/**
+ * Removes the staging folders of runs that are gone (killed, or stopped with Ctrl-C, before they
+ * could clean up): a killed million-request load leaves hundreds of MB there.
+ */
+export function removeStaleStageDirs(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = new RegExp(`^${STAGE_DIR_PREFIX}(\\d+)-`).exec(name)?.[1];
+    if (pid !== undefined && !processAlive(Number(pid))) rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, but another user's
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /**
  * Steps run one at a time, in the order they were added. After a failure the steps behind it do
@@ -106,7 +130,8 @@ export interface LoadOptions {
 /** Loads every file; returns the accounting (rows read = loaded + quarantined + already loaded). */
 export async function loadLogFiles(db: Database, files: LogFile[], options: LoadOptions): Promise<LoadStats> {
   const stats = emptyLoadStats();
-  const stageDir = mkdtempSync(join(tmpdir(), 'tokenaudit-stage-'));
+  removeStaleStageDirs(tmpdir());
+  const stageDir = mkdtempSync(join(tmpdir(), `${STAGE_DIR_PREFIX}${process.pid}-`));
   const pool = new WorkerPool<ParseBatch, StagedRows>(siblingUrl(import.meta.url, 'parse-worker'), options.threads, options.settings, PARSE_WORKER_LIMITS);
   const companions = new Map<string, string>();
   try {

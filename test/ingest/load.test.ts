@@ -1,10 +1,11 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db.js';
-import { loadLogFiles } from '../../src/ingest/load.js';
+import { loadLogFiles, removeStaleStageDirs } from '../../src/ingest/load.js';
 import { findLogFiles, InputError } from '../../src/ingest/read.js';
 import { DEFAULT_RETRIEVAL_EXTRACT } from '../../src/config/audit.js';
 
@@ -165,5 +166,17 @@ describe('a file loaded in parts', () => {
     // and no transaction is left open
     await db.run('begin transaction');
     await db.run('rollback');
+  });
+});
+
+describe('staging folders', () => {
+  it('removes the folders of runs that are gone and keeps those of live ones', () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!; // exited by now
+    mkdirSync(join(dir, `tokenaudit-stage-${gone}-abc123`));
+    writeFileSync(join(dir, `tokenaudit-stage-${gone}-abc123`, '0-0-texts.jsonl'), 'staged rows');
+    mkdirSync(join(dir, `tokenaudit-stage-${process.pid}-def456`));
+    mkdirSync(join(dir, 'tokenaudit-stage-old-style'));
+    removeStaleStageDirs(dir);
+    expect(readdirSync(dir).sort()).toEqual([`tokenaudit-stage-${process.pid}-def456`, 'tokenaudit-stage-old-style']);
   });
 });
