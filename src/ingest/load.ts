@@ -1,9 +1,7 @@
 // Loads log files into DuckDB: workers parse line batches into staging NDJSON, then each file
 // goes into the tables in one transaction, skipping request_ids the database already holds.
-import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, readdirSync, rmSync, type WriteStream } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Database } from '../db.js';
 import { siblingUrl, WorkerPool } from '../worker-pool.js';
@@ -11,6 +9,7 @@ import type { ParseBatch, ParseSettings, StagedRows } from './parse.js';
 import { batchText, type LineBatch, type LogFile } from './read.js';
 import { recordBatches } from './sources/index.js';
 import { adapterFor, detectAdapter } from './adapters/index.js';
+import { makeStageDir, removeStaleStageDirs, StageFiles } from './stage-files.js';
 import type { LogAdapter, RegroupContext } from './adapters/types.js';
 
 export interface LoadStats {
@@ -33,9 +32,6 @@ export function emptyLoadStats(): LoadStats {
   return { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, rowsAlreadyLoaded: 0, quarantineByReason: {}, rowsByFormat: {}, recordsMerged: 0, recordsSkipped: 0 };
 }
 
-const STAGE_TABLES = ['requests', 'segments', 'texts', 'quarantine'] as const;
-type StageTable = (typeof STAGE_TABLES)[number];
-
 /**
  * A parse worker holds a batch or one record of at most MAX_RECORD_BYTES parsed, and its text
  * memos: 512 MB of old generation is room for that, and collecting there keeps RSS down.
@@ -48,30 +44,6 @@ const PARSE_WORKER_LIMITS = { maxOldGenerationSizeMb: 512 };
  * limit as a 7 MB one does.
  */
 const PART_BYTES = 512 * 1024 * 1024;
-
-/** Staging folders are named with the pid of the run that made them. */
-const STAGE_DIR_PREFIX = 'tokenaudit-stage-';
-
-/**
- * Removes the staging folders of runs that are gone (killed, or stopped with Ctrl-C, before they
- * could clean up): a killed million-request load leaves hundreds of MB there.
- */
-export function removeStaleStageDirs(dir: string): void {
-  for (const name of readdirSync(dir)) {
-    const pid = new RegExp(`^${STAGE_DIR_PREFIX}(\\d+)-`).exec(name)?.[1];
-    if (pid !== undefined && !processAlive(Number(pid))) rmSync(join(dir, name), { recursive: true, force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, but another user's
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Steps run one at a time, in the order they were added. After a failure the steps behind it do
@@ -94,30 +66,6 @@ class SerialSteps {
   }
 }
 
-class StageFiles {
-  readonly paths: Record<StageTable, string>;
-  private readonly streams: Record<StageTable, WriteStream>;
-  constructor(dir: string, name: string) {
-    this.paths = Object.fromEntries(STAGE_TABLES.map((table) => [table, join(dir, `${name}-${table}.jsonl`)])) as Record<StageTable, string>;
-    this.streams = Object.fromEntries(STAGE_TABLES.map((table) => [table, createWriteStream(this.paths[table])])) as Record<StageTable, WriteStream>;
-  }
-
-  async write(rows: StagedRows): Promise<void> {
-    for (const table of STAGE_TABLES) {
-      const text = rows[table];
-      if (text !== '' && !this.streams[table].write(text)) await once(this.streams[table], 'drain');
-    }
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(STAGE_TABLES.map((table) => new Promise<void>((resolve, reject) => this.streams[table].end((error?: Error | null) => (error ? reject(error) : resolve())))));
-  }
-
-  remove(): void {
-    for (const path of Object.values(this.paths)) rmSync(path, { force: true });
-  }
-}
-
 export interface LoadOptions {
   settings: ParseSettings;
   threads: number;
@@ -131,7 +79,7 @@ export interface LoadOptions {
 export async function loadLogFiles(db: Database, files: LogFile[], options: LoadOptions): Promise<LoadStats> {
   const stats = emptyLoadStats();
   removeStaleStageDirs(tmpdir());
-  const stageDir = mkdtempSync(join(tmpdir(), `${STAGE_DIR_PREFIX}${process.pid}-`));
+  const stageDir = makeStageDir(tmpdir());
   const pool = new WorkerPool<ParseBatch, StagedRows>(siblingUrl(import.meta.url, 'parse-worker'), options.threads, options.settings, PARSE_WORKER_LIMITS);
   const companions = new Map<string, string>();
   try {

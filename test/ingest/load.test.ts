@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db.js';
-import { loadLogFiles, removeStaleStageDirs } from '../../src/ingest/load.js';
+import { loadLogFiles } from '../../src/ingest/load.js';
+import { removeStaleStageDirs } from '../../src/ingest/stage-files.js';
 import { findLogFiles, InputError } from '../../src/ingest/read.js';
 import { DEFAULT_RETRIEVAL_EXTRACT } from '../../src/config/audit.js';
 
