@@ -11,6 +11,7 @@ import { recordBatches } from './sources/index.js';
 import { adapterFor, detectAdapter } from './adapters/index.js';
 import { makeStageDir, removeStaleStageDirs, StageFiles } from './stage-files.js';
 import type { LogAdapter, RegroupContext } from './adapters/types.js';
+import { isRecord } from './adapters/chat-messages.js';
 
 export interface LoadStats {
   rowsRead: number;
@@ -164,11 +165,12 @@ async function sniffFiles(files: LogFile[], settings: ParseSettings): Promise<Sn
   return sniffed;
 }
 
-function parseObject(raw: string): Record<string, unknown> | null {
+/** A line as a JSON object, or null for a blank line, invalid JSON or another JSON value. */
+export function parseObject(raw: string): Record<string, unknown> | null {
   if (raw.trim() === '') return null;
   try {
     const value: unknown = JSON.parse(raw);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return isRecord(value) ? value : null;
   } catch {
     return null;
   }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditedOnce } from './audited-once.js';
+import { objectRecords } from './fixture-records.js';
 import { anthropicAdapter } from '../../../src/ingest/adapters/anthropic.js';
 import { openaiAdapter } from '../../../src/ingest/adapters/openai.js';
 import { canonicalAdapter } from '../../../src/ingest/adapters/canonical.js';
@@ -162,16 +163,7 @@ describe('anthropic adapter: detection', () => {
   });
 
   it('does not claim OpenAI records, canonical rows or Claude Code session lines', () => {
-    const canonical = readFileSync(CANONICAL_FIXTURE, 'utf8')
-      .split('\n')
-      .flatMap((line) => {
-        try {
-          const value = JSON.parse(line);
-          return value && typeof value === 'object' && !Array.isArray(value) ? [value] : [];
-        } catch {
-          return [];
-        }
-      });
+    const canonical = objectRecords(CANONICAL_FIXTURE);
     const claudeCode = { type: 'assistant', timestamp: '2025-06-14T10:00:30Z', sessionId: 's', requestId: 'req_001', message: { id: 'msg_002', type: 'message', role: 'assistant', model: 'claude-3-sonnet-20240229', content: [], usage: { input_tokens: 25, output_tokens: 120 } } };
     for (const record of [...readRecords(OPENAI_FIXTURE), ...canonical, claudeCode]) expect(anthropicAdapter.detect(record), JSON.stringify(record).slice(0, 80)).toBe(false);
     expect(canonical.length).toBeGreaterThan(5);

@@ -1,9 +1,9 @@
 // The Helicone export adapter: request rows (JSONL, CSV cells) to canonical requests, with
 // Helicone's prompt_tokens (cache reads and writes excluded, for OpenAI and Anthropic alike) made
 // whole again, and a whole audit of the fixture with its USD worked out by hand.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { auditedOnce } from './audited-once.js';
+import { objectRecords } from './fixture-records.js';
 import { heliconeAdapter } from '../../../src/ingest/adapters/helicone.js';
 import { litellmAdapter } from '../../../src/ingest/adapters/litellm.js';
 import { detectAdapter } from '../../../src/ingest/adapters/index.js';
@@ -14,20 +14,7 @@ const FIXTURE = new URL('../../fixtures/helicone/requests.jsonl', import.meta.ur
 const LITELLM_FIXTURE = new URL('../../fixtures/litellm/spend-logs.jsonl', import.meta.url).pathname;
 const CANONICAL_FIXTURE = new URL('../../fixtures/canonical/basic.jsonl', import.meta.url).pathname;
 
-const jsonLines = (path: string) =>
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .flatMap((line) => {
-      try {
-        const value: unknown = JSON.parse(line);
-        return value !== null && typeof value === 'object' && !Array.isArray(value) ? [value as Record<string, unknown>] : [];
-      } catch {
-        return [];
-      }
-    });
-
-const rows = jsonLines(FIXTURE);
+const rows = objectRecords(FIXTURE);
 const context = (fieldPaths: Record<string, string> = {}): AdapterContext => ({ fieldPaths, rowHash: 'row-abc', file: FIXTURE });
 
 function canonical(record: Record<string, unknown>, fieldPaths: Record<string, string> = {}): CanonicalRequest {
@@ -195,8 +182,8 @@ describe('helicone adapter: detection', () => {
   });
 
   it('does not claim canonical records or LiteLLM rows', () => {
-    for (const record of jsonLines(CANONICAL_FIXTURE)) expect(heliconeAdapter.detect(record)).toBe(false);
-    for (const record of jsonLines(LITELLM_FIXTURE)) expect(heliconeAdapter.detect(record)).toBe(false);
+    for (const record of objectRecords(CANONICAL_FIXTURE)) expect(heliconeAdapter.detect(record)).toBe(false);
+    for (const record of objectRecords(LITELLM_FIXTURE)) expect(heliconeAdapter.detect(record)).toBe(false);
     for (const row of rows) expect(litellmAdapter.detect(row)).toBe(false);
   });
 });

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { auditedOnce } from './audited-once.js';
+import { objectRecords } from './fixture-records.js';
 import { DEFAULT_RETRIEVAL_EXTRACT } from '../../../src/config/audit.js';
 import { langfuseAdapter } from '../../../src/ingest/adapters/langfuse.js';
 import { otelAdapter } from '../../../src/ingest/adapters/otel.js';
@@ -132,18 +133,7 @@ describe('langfuse observations', () => {
 
   it('recognizes its observations and no canonical or OTel record', () => {
     expect(lines.every((line) => langfuseAdapter.detect(line))).toBe(true);
-    const others = [CANONICAL_FIXTURE, OTEL_FIXTURE].flatMap((file) =>
-      readFileSync(file, 'utf8')
-        .split('\n')
-        .flatMap((line) => {
-          try {
-            const value = JSON.parse(line);
-            return value && typeof value === 'object' && !Array.isArray(value) ? [value] : [];
-          } catch {
-            return [];
-          }
-        }),
-    );
+    const others = [CANONICAL_FIXTURE, OTEL_FIXTURE].flatMap((file) => objectRecords(file));
     expect(others.length).toBeGreaterThan(5);
     for (const record of others) expect(langfuseAdapter.detect(record)).toBe(false);
     for (const line of lines) expect(otelAdapter.detect(line)).toBe(false);

@@ -1,8 +1,8 @@
 // The LiteLLM spend-log adapter: LiteLLM_SpendLogs rows (JSONL, CSV cells, Parquet objects) to
 // canonical requests, and a whole audit of the fixture with its USD worked out by hand.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { auditedOnce } from './audited-once.js';
+import { objectRecords } from './fixture-records.js';
 import { litellmAdapter } from '../../../src/ingest/adapters/litellm.js';
 import { heliconeAdapter } from '../../../src/ingest/adapters/helicone.js';
 import { detectAdapter } from '../../../src/ingest/adapters/index.js';
@@ -13,20 +13,7 @@ const FIXTURE = new URL('../../fixtures/litellm/spend-logs.jsonl', import.meta.u
 const HELICONE_FIXTURE = new URL('../../fixtures/helicone/requests.jsonl', import.meta.url).pathname;
 const CANONICAL_FIXTURE = new URL('../../fixtures/canonical/basic.jsonl', import.meta.url).pathname;
 
-const jsonLines = (path: string) =>
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .flatMap((line) => {
-      try {
-        const value: unknown = JSON.parse(line);
-        return value !== null && typeof value === 'object' && !Array.isArray(value) ? [value as Record<string, unknown>] : [];
-      } catch {
-        return [];
-      }
-    });
-
-const rows = jsonLines(FIXTURE);
+const rows = objectRecords(FIXTURE);
 const context = (fieldPaths: Record<string, string> = {}): AdapterContext => ({ fieldPaths, rowHash: 'row-abc', file: FIXTURE });
 
 function canonical(record: Record<string, unknown>, fieldPaths: Record<string, string> = {}): CanonicalRequest {
@@ -214,8 +201,8 @@ describe('litellm adapter: detection', () => {
   });
 
   it('does not claim canonical records or Helicone rows', () => {
-    for (const record of jsonLines(CANONICAL_FIXTURE)) expect(litellmAdapter.detect(record)).toBe(false);
-    for (const record of jsonLines(HELICONE_FIXTURE)) expect(litellmAdapter.detect(record)).toBe(false);
+    for (const record of objectRecords(CANONICAL_FIXTURE)) expect(litellmAdapter.detect(record)).toBe(false);
+    for (const record of objectRecords(HELICONE_FIXTURE)) expect(litellmAdapter.detect(record)).toBe(false);
     for (const row of rows) expect(heliconeAdapter.detect(row)).toBe(false);
   });
 });

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { auditedOnce } from './audited-once.js';
+import { objectRecords } from './fixture-records.js';
 import { openaiAdapter } from '../../../src/ingest/adapters/openai.js';
 import { anthropicAdapter } from '../../../src/ingest/adapters/anthropic.js';
 import { canonicalAdapter } from '../../../src/ingest/adapters/canonical.js';
@@ -209,16 +210,7 @@ describe('openai adapter: detection', () => {
 
   it('does not claim Anthropic records, canonical rows or other exports', () => {
     const anthropic = readFileSync(new URL('../../fixtures/anthropic/messages.jsonl', import.meta.url), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-    const canonical = readFileSync(new URL('../../fixtures/canonical/basic.jsonl', import.meta.url), 'utf8')
-      .split('\n')
-      .flatMap((line) => {
-        try {
-          const value = JSON.parse(line);
-          return value && typeof value === 'object' && !Array.isArray(value) ? [value] : [];
-        } catch {
-          return [];
-        }
-      });
+    const canonical = objectRecords(new URL('../../fixtures/canonical/basic.jsonl', import.meta.url));
     const others = [
       // OpenAI Batch API output line (BerriAI/litellm test fixture): a response wrapper, no request
       { id: 'batch_req_1', custom_id: 'request-1', response: { status_code: 200, request_id: 'r1', body: { object: 'chat.completion', choices: [] } }, error: null },

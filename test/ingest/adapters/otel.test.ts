@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { auditedOnce } from './audited-once.js';
+import { objectRecords } from './fixture-records.js';
 import { DEFAULT_RETRIEVAL_EXTRACT } from '../../../src/config/audit.js';
 import { canonicalAdapter } from '../../../src/ingest/adapters/canonical.js';
 import { detectAdapter } from '../../../src/ingest/adapters/index.js';
@@ -146,18 +147,7 @@ describe('OTLP/JSON span exports', () => {
 
   it('recognizes exports and flat spans, and no canonical or Langfuse record', () => {
     for (const line of exports) expect(detectAdapter(line)).toBe(otelAdapter);
-    const others = [CANONICAL_FIXTURE, LANGFUSE_FIXTURE].flatMap((file) =>
-      readFileSync(file, 'utf8')
-        .split('\n')
-        .flatMap((line) => {
-          try {
-            const value = JSON.parse(line);
-            return value && typeof value === 'object' && !Array.isArray(value) ? [value] : [];
-          } catch {
-            return [];
-          }
-        }),
-    );
+    const others = [CANONICAL_FIXTURE, LANGFUSE_FIXTURE].flatMap((file) => objectRecords(file));
     expect(others.length).toBeGreaterThan(5);
     for (const record of others) expect(otelAdapter.detect(record)).toBe(false);
     for (const line of exports) expect(canonicalAdapter.detect(line)).toBe(false);
