@@ -43,6 +43,14 @@ export class RowCursor<C extends string> {
     }
   }
 
+  /** The row at the cursor as `read` makes it, the cursor past it; null at the end. */
+  async takeOne<T>(read: (vectors: DuckDBVector[], row: number) => T): Promise<T | null> {
+    if (!this.chunk || this.row >= this.chunk.rowCount) {
+      if (this.done || !(await this.fetch())) return null;
+    }
+    return read(this.vectors, this.row++);
+  }
+
   private async fetch(): Promise<boolean> {
     const chunk = await this.result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) {

@@ -34,6 +34,15 @@ describe('RowCursor', () => {
     expect(taken.flat()).toHaveLength(4500);
   });
 
+  it('takes one row at a time, across chunks, and null at the end', async () => {
+    const result = await db.connection.stream('select i as value from range(2050) t(i) order by i');
+    const cursor = new RowCursor(result, ['value'] as const, 'test');
+    const values: number[] = [];
+    for (let value = await cursor.takeOne(([items], row) => Number(items!.getItem(row))); value !== null; value = await cursor.takeOne(([items], row) => Number(items!.getItem(row)))) values.push(value);
+    expect(values).toHaveLength(2050);
+    expect(values.slice(2046, 2050)).toEqual([2046, 2047, 2048, 2049]);
+  });
+
   it('sums the segment hashes of a request into the key of each prefix', async () => {
     const result = await db.connection.stream(
       "select 'r' || (i // 3) as request_id, 0::utinyint as kind, 10.0::double as tokens, null::boolean as used, (i % 3 + 1)::ubigint as position_hash from range(6) t(i) order by i",

@@ -114,7 +114,8 @@ export class BatchParser {
     }
     const lines = batchText(batch).split('\n');
     for (let i = 0; i < lines.length; i++) {
-      const raw = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!;
+      const text = lines[i]!;
+      const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
       if (raw.trim() === '') continue;
       const line = batch.lines?.[i] ?? batch.firstLine + i;
       const parsed = this.parseRecord(raw);

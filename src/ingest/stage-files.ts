@@ -10,6 +10,7 @@ type StageTable = (typeof STAGE_TABLES)[number];
 
 /** Staging folders are named with the pid of the run that made them. */
 const STAGE_DIR_PREFIX = 'tokenaudit-stage-';
+const STAGE_DIR_NAME = new RegExp(`^${STAGE_DIR_PREFIX}(\\d+)-`);
 
 /**
  * Removes the staging folders of runs that are gone (killed, or stopped with Ctrl-C, before they
@@ -17,7 +18,7 @@ const STAGE_DIR_PREFIX = 'tokenaudit-stage-';
  */
 export function removeStaleStageDirs(dir: string): void {
   for (const name of readdirSync(dir)) {
-    const pid = new RegExp(`^${STAGE_DIR_PREFIX}(\\d+)-`).exec(name)?.[1];
+    const pid = STAGE_DIR_NAME.exec(name)?.[1];
     if (pid !== undefined && !processAlive(Number(pid))) rmSync(join(dir, name), { recursive: true, force: true });
   }
 }

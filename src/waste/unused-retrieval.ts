@@ -36,17 +36,13 @@ const CHUNK_COLUMNS = ['output_hash', 'question_hash', 'chunk_id', 'chunk_hash',
  */
 async function readAnswers(answers: RowCursor<(typeof ANSWER_COLUMNS)[number]>, chunks: RowCursor<(typeof CHUNK_COLUMNS)[number]>, visit: (answer: AnswerChunks, keys: Keys[]) => Promise<void>): Promise<void> {
   for (;;) {
-    // the next answer: one row of chunk_answers
-    const next: Array<{ answer: AnswerChunks; outputHash: bigint; questionHash: bigint | null }> = [];
-    await answers.takeWhile(
-      () => next.length === 0,
-      ([outputHashes, questionHashes, outputTexts, questionTexts], row) => {
-        const answer = { output: outputTexts!.getItem(row) as string, question: questionTexts!.getItem(row) as string, chunks: [] };
-        next.push({ answer, outputHash: outputHashes!.getItem(row) as bigint, questionHash: (questionHashes!.getItem(row) as bigint | null) ?? null });
-      },
-    );
-    if (next.length === 0) return;
-    const { answer, outputHash, questionHash } = next[0]!;
+    const next = await answers.takeOne(([outputHashes, questionHashes, outputTexts, questionTexts], row) => ({
+      answer: { output: outputTexts!.getItem(row) as string, question: questionTexts!.getItem(row) as string, chunks: [] } as AnswerChunks,
+      outputHash: outputHashes!.getItem(row) as bigint,
+      questionHash: (questionHashes!.getItem(row) as bigint | null) ?? null,
+    }));
+    if (next === null) return;
+    const { answer, outputHash, questionHash } = next;
     const keys: Keys[] = [];
     const order = ([outputHashes, questionHashes]: DuckDBVector[], row: number) => compareAnswers(outputHashes!.getItem(row) as bigint, (questionHashes!.getItem(row) as bigint | null) ?? null, outputHash, questionHash);
     // chunks of an answer that has no row (its output text is gone) are passed over
