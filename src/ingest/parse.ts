@@ -1,11 +1,15 @@
 // Turns a batch of raw log lines into staging rows (requests, segments, distinct texts,
 // quarantine) as NDJSON text. Pure and synchronous: the ingest workers call it.
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type { CanonicalRequest } from './canonical.js';
 import { adapterFor, detectAdapter } from './adapters/index.js';
-import type { AdapterResult, ExpandedRecords, LogAdapter, QuarantineReason } from './adapters/types.js';
+import { canonicalAdapter } from './adapters/canonical.js';
+import { isRecord } from './adapters/chat-messages.js';
+import type { AdapterContext, AdapterResult, ExpandedRecords, LogAdapter, QuarantineReason } from './adapters/types.js';
+import { byteStringOf, fromByteString, hasNonAscii, requestToBytes, toByteString } from './byte-strings.js';
 import { batchText, type LineBatch } from './read.js';
-import { lastUserIndex, segmentRequest } from './segments.js';
+import { lastUserIndex, segmentRequest, splitRetrieval, type RetrievalSplit } from './segments.js';
 import { countTokens } from '../tokenize/count.js';
 import { encodingForModel, type EncodingName } from '../tokenize/encodings.js';
 
@@ -29,49 +33,73 @@ export interface ParseBatch extends LineBatch {
   file: string;
 }
 
+/** Staged rows as UTF-8 NDJSON, a file's worth per table (the columns of queries/load/). */
 export interface StagedRows {
   rowsRead: number;
   /** Records that are not model calls (spans without GenAI attributes): counted, not loaded. */
   recordsSkipped: number;
-  requests: string;
-  segments: string;
-  texts: string;
-  quarantine: string;
+  requests: Uint8Array;
+  segments: Uint8Array;
+  texts: Uint8Array;
+  quarantine: Uint8Array;
 }
 
-export function md5Hex(text: string): string {
-  return createHash('md5').update(text, 'utf8').digest('hex');
+/** md5 of a byte string's bytes (byte-strings.ts): the md5 of the text it holds. */
+function md5OfBytes(bytes: string): string {
+  return createHash('md5').update(bytes, 'latin1').digest('hex');
 }
 
-/** A text's content hash as the decimal form of a 128-bit integer (DuckDB UHUGEINT). */
+/** A byte string's content hash as the decimal form of a 128-bit integer (DuckDB UHUGEINT). */
+function hashOfBytes(bytes: string): string {
+  return BigInt(`0x${md5OfBytes(bytes)}`).toString();
+}
+
+/** A text's content hash: md5 of its UTF-8, as the decimal form of a 128-bit integer (DuckDB UHUGEINT). */
 export function textHash(text: string): string {
-  return BigInt(`0x${md5Hex(text)}`).toString();
+  return hashOfBytes(toByteString(text));
+}
+
+/** Characters from each end of a text in its memo key. */
+const KEY_ENDS = 12;
+
+interface MemoEntry {
+  text: string;
+  hash: string;
+  /** Another text with the same memo key. */
+  next: MemoEntry | undefined;
 }
 
 /**
  * Content hashes of recently seen texts: a system prompt or a session's history is re-sent on
- * every call, and looking it up (V8's own string hash and a compare) is much cheaper than md5.
- * Bounded by characters held, in two generations.
+ * every call, and finding it again is much cheaper than md5. Keyed by a text's length and its
+ * ends, not by the text (V8 would hash every character of it on every lookup); a hit is the
+ * same text compared whole. Bounded by characters held, in two generations.
  */
 class TextHashes {
-  private current = new Map<string, string>();
-  private previous = new Map<string, string>();
+  private current = new Map<string, MemoEntry>();
+  private previous = new Map<string, MemoEntry>();
   private chars = 0;
   constructor(private readonly capacityChars: number) {}
 
   hash(text: string): string {
-    let hash = this.current.get(text);
-    if (hash !== undefined) return hash;
-    hash = this.previous.get(text) ?? textHash(text);
+    const key = text.length <= 2 * KEY_ENDS ? text : `${text.length}|${text.slice(0, KEY_ENDS)}${text.slice(-KEY_ENDS)}`;
+    const found = find(this.current.get(key), text);
+    if (found !== undefined) return found;
+    const hash = find(this.previous.get(key), text) ?? hashOfBytes(text);
     if (this.chars + text.length > this.capacityChars) {
       this.previous = this.current;
       this.current = new Map();
       this.chars = 0;
     }
-    this.current.set(text, hash);
+    this.current.set(key, { text, hash, next: this.current.get(key) });
     this.chars += text.length;
     return hash;
   }
+}
+
+function find(entry: MemoEntry | undefined, text: string): string | undefined {
+  for (; entry !== undefined; entry = entry.next) if (entry.text === text) return entry.hash;
+  return undefined;
 }
 
 /** Remembers recently staged texts so repeats are not sent to DuckDB again (bounded memory). */
@@ -96,50 +124,39 @@ export class BatchParser {
   private recentTexts = new RecentTexts(200_000);
   private readonly textHashes = new TextHashes(32 * 1024 * 1024);
   private currentFile = '';
+  /** The current file's path as a byte string, for the staged rows. */
+  private currentFileBytes = '';
+  /** The config's field paths and defaults as byte strings, to read records parsed from bytes. */
+  private readonly byteFields: Pick<AdapterContext, 'fieldPaths' | 'fieldDefaults'>;
 
   constructor(private readonly settings: ParseSettings) {
     this.extract = settings.extract ? new RegExp(settings.extract, 'g') : null;
+    const defaults = settings.fieldDefaults && Object.fromEntries(Object.entries(settings.fieldDefaults).map(([field, value]) => [field, typeof value === 'string' ? toByteString(value) : value]));
+    this.byteFields = { fieldPaths: Object.fromEntries(Object.entries(settings.fieldPaths).map(([field, path]) => [field, toByteString(path)])), fieldDefaults: defaults };
   }
 
   parse(batch: ParseBatch): StagedRows {
-    const out = { rowsRead: 0, recordsSkipped: 0, requests: [] as string[], segments: [] as string[], texts: [] as string[], quarantine: [] as string[] };
+    const out: Staging = { rowsRead: 0, recordsSkipped: 0, requests: [], segments: [], texts: [], quarantine: [] };
     if (batch.file !== this.currentFile) {
       // Each file loads in its own transaction: texts staged for another file don't count.
       this.currentFile = batch.file;
+      this.currentFileBytes = toByteString(batch.file);
       this.recentTexts = new RecentTexts(200_000);
     }
     for (const reject of batch.rejects ?? []) {
       out.rowsRead++;
-      out.quarantine.push(this.quarantineRow(batch.file, reject.line, reject.reason, reject.detail, reject.excerpt));
+      out.quarantine.push(this.quarantineRow(reject.line, reject.reason, reject.detail, reject.excerpt));
     }
-    const lines = batchText(batch).split('\n');
+    // The lines as byte strings (invalid UTF-8 is decoded first, each bad byte then U+FFFD).
+    const text = batch.bytes && isUtf8(batch.bytes) ? byteStringOf(batch.bytes) : toByteString(batchText(batch));
+    const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) {
       const text = lines[i]!;
       const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
+      // (a line blank as bytes is blank as text; one blank only as text is found so below)
       if (raw.trim() === '') continue;
       const line = batch.lines?.[i] ?? batch.firstLine + i;
-      const parsed = this.parseRecord(raw);
-      if (!parsed.ok) {
-        out.rowsRead++;
-        out.quarantine.push(this.quarantineRow(batch.file, line, parsed.reason, parsed.detail, raw));
-        continue;
-      }
-      const { adapter, record } = parsed;
-      const expanded = this.expand(adapter, record);
-      if (!expanded.ok) {
-        out.rowsRead++;
-        out.quarantine.push(this.quarantineRow(batch.file, line, 'invalid field', expanded.detail, raw));
-        continue;
-      }
-      out.recordsSkipped += expanded.skipped;
-      for (const [index, call] of expanded.records.entries()) {
-        out.rowsRead++;
-        // Only records without an id of their own need the hash of the raw line.
-        const rowHash = () => `row-${md5Hex(expanded.records.length === 1 ? raw : `${raw}\n${index}`)}`;
-        const result = this.toCanonical(adapter, call, rowHash);
-        if (result.ok) this.stage(result.request, adapter.format, batch.file, line, out);
-        else out.quarantine.push(this.quarantineRow(batch.file, line, result.reason, result.detail, raw));
-      }
+      if (!this.parseCanonicalBytes(raw, line, out)) this.parseText(fromByteString(raw), line, out);
     }
     return {
       rowsRead: out.rowsRead,
@@ -149,6 +166,63 @@ export class BatchParser {
       texts: joinLines(out.texts),
       quarantine: joinLines(out.quarantine),
     };
+  }
+
+  /**
+   * The fast way, for a canonical record: parsed and staged as bytes (byte-strings.ts). False,
+   * having staged nothing, when the record is anything else or anything is wrong with it: it is
+   * then read as text, which quarantines it with the reason in words.
+   */
+  private parseCanonicalBytes(raw: string, line: number, out: Staging): boolean {
+    if (raw.length > MAX_RECORD_BYTES) return false;
+    // A \u escape of a non-ASCII character parses to that character, not to its bytes.
+    if (raw.includes('\\u') && ESCAPED_NON_ASCII.test(raw)) return false;
+    let record: unknown;
+    try {
+      record = JSON.parse(raw);
+    } catch {
+      return false;
+    }
+    if (!isRecord(record)) return false;
+    if (this.settings.format === 'auto') {
+      // The other formats' detection reads only keys and ASCII values, except these fields' text.
+      if (DETECTED_BY_TEXT.some((field) => typeof record[field] === 'string' && hasNonAscii(record[field]))) return false;
+      if (detectAdapter(record, this.byteFields.fieldPaths) !== canonicalAdapter) return false;
+    } else if (this.settings.format !== canonicalAdapter.format) {
+      return false;
+    }
+    const result = this.toCanonical(canonicalAdapter, record, () => `row-${md5OfBytes(raw)}`, { ...this.byteFields, readText: fromByteString });
+    if (!result.ok) return false;
+    out.rowsRead++;
+    this.stage(result.request, canonicalAdapter.format, line, out);
+    return true;
+  }
+
+  /** A line read as text, by the adapter that recognizes it, or quarantined saying why. */
+  private parseText(raw: string, line: number, out: Staging): void {
+    if (raw.trim() === '') return;
+    const parsed = this.parseRecord(raw);
+    if (!parsed.ok) {
+      out.rowsRead++;
+      out.quarantine.push(this.quarantineRow(line, parsed.reason, parsed.detail, raw));
+      return;
+    }
+    const { adapter, record } = parsed;
+    const expanded = this.expand(adapter, record);
+    if (!expanded.ok) {
+      out.rowsRead++;
+      out.quarantine.push(this.quarantineRow(line, 'invalid field', expanded.detail, raw));
+      return;
+    }
+    out.recordsSkipped += expanded.skipped;
+    for (const [index, call] of expanded.records.entries()) {
+      out.rowsRead++;
+      // Only records without an id of their own need the hash of the raw line.
+      const rowHash = () => `row-${md5OfBytes(toByteString(expanded.records.length === 1 ? raw : `${raw}\n${index}`))}`;
+      const result = this.toCanonical(adapter, call, rowHash, this.settings);
+      if (result.ok) this.stage(requestToBytes(result.request), adapter.format, line, out);
+      else out.quarantine.push(this.quarantineRow(line, result.reason, result.detail, raw));
+    }
   }
 
   /** A raw line as a JSON object and the adapter that reads it, or why not. */
@@ -183,13 +257,11 @@ export class BatchParser {
     }
   }
 
-  private toCanonical(adapter: LogAdapter, record: Record<string, unknown>, rowHash: () => string): AdapterResult {
-    const { fieldPaths, fieldDefaults } = this.settings;
+  private toCanonical(adapter: LogAdapter, record: Record<string, unknown>, rowHash: () => string, fields: Pick<AdapterContext, 'fieldPaths' | 'fieldDefaults' | 'readText'>): AdapterResult {
     const file = this.currentFile;
     try {
       return adapter.toCanonical(record, {
-        fieldPaths,
-        fieldDefaults,
+        ...fields,
         file,
         get rowHash() {
           return rowHash();
@@ -205,32 +277,34 @@ export class BatchParser {
   /** The text's hash, staging the text itself unless this worker staged it recently. */
   private stageText(text: string, texts: string[]): string {
     const hash = this.textHashes.hash(text);
-    if (this.recentTexts.add(hash)) texts.push(JSON.stringify({ text_hash: hash, text, bytes: Buffer.byteLength(text, 'utf8') }));
+    if (this.recentTexts.add(hash)) texts.push(`{"text_hash":"${hash}","text":${JSON.stringify(text)}}`);
     return hash;
   }
 
-  private stage(request: CanonicalRequest, format: string, file: string, line: number, out: { requests: string[]; segments: string[]; texts: string[] }): void {
-    const defaultFeature = this.settings.fieldDefaults?.feature;
+  /** Retrieved chunks cut out of a user message; the extraction regex reads the decoded text. */
+  private splitUserText(userText: string, explicit: CanonicalRequest['retrieval']): RetrievalSplit {
+    if (explicit.length > 0 || !this.extract || !hasNonAscii(userText)) return splitRetrieval(userText, explicit, this.extract);
+    const split = splitRetrieval(fromByteString(userText), explicit, this.extract);
+    return { chunks: split.chunks.map((chunk) => ({ id: toByteString(chunk.id), text: toByteString(chunk.text) })), userText: toByteString(split.userText) };
+  }
+
+  /** Stages a request read as bytes (byte-strings.ts): its row, its segments and their new texts. */
+  private stage(request: CanonicalRequest, format: string, line: number, out: Staging): void {
+    const defaultFeature = this.byteFields.fieldDefaults?.feature;
     if (request.feature === 'unknown' && defaultFeature !== undefined) request.feature = String(defaultFeature);
-    const segments = segmentRequest(request, this.extract);
+    const segments = segmentRequest(request, (userText, explicit) => this.splitUserText(userText, explicit));
     const lastUser = lastUserIndex(request);
     const userWasSplit = segments.some((segment) => segment.kind === 'retrieval' && segment.messageIndex === lastUser && lastUser >= 0);
     const userMessageHash = userWasSplit ? this.stageText(request.messages![lastUser]!.text, out.texts) : null;
     const promptSegments: unknown[] = [];
+    // The segment rows by hand (the columns of queries/load/segments.sql): a request's id is
+    // escaped once for all its segments, and kinds are plain words.
+    const head = `{"request_id":${JSON.stringify(request.requestId)},"source_line":${line},"ordinal":`;
     for (const segment of segments) {
       const hash = this.stageText(segment.text, out.texts);
       if (segment.kind !== 'output') promptSegments.push([segment.kind, segment.messageIndex, segment.chunkId, hash]);
       out.segments.push(
-        JSON.stringify({
-          request_id: request.requestId,
-          source_line: line,
-          ordinal: segment.ordinal,
-          kind: segment.kind,
-          role: segment.role,
-          message_index: segment.messageIndex,
-          chunk_id: segment.chunkId,
-          text_hash: hash,
-        }),
+        `${head}${segment.ordinal},"kind":"${segment.kind}","role":${jsonOrNull(segment.role)},"message_index":${segment.messageIndex ?? 'null'},"chunk_id":${jsonOrNull(segment.chunkId)},"text_hash":"${hash}"}`,
       );
     }
     const nameTokens = this.nameTokens(request);
@@ -239,25 +313,55 @@ export class BatchParser {
     const messagesHash =
       request.messages === null
         ? null
-        : textHash(JSON.stringify([request.messages.map((m) => [m.role, m.name ?? null]), promptSegments, userMessageHash, request.retrieval.map((c) => c.id)]));
-    out.requests.push(JSON.stringify({ ...requestRow(request, format, file, line, nameTokens), messages_hash: messagesHash, user_message_hash: userMessageHash }));
+        : hashOfBytes(JSON.stringify([request.messages.map((m) => [m.role, m.name ?? null]), promptSegments, userMessageHash, request.retrieval.map((c) => c.id)]));
+    out.requests.push(JSON.stringify({ ...requestRow(request, format, this.currentFileBytes, line, nameTokens), messages_hash: messagesHash, user_message_hash: userMessageHash }));
   }
 
   /** Tokens of the messages' `name` fields: part of the prompt, but not of any segment. */
   private nameTokens(request: CanonicalRequest): number {
     const named = (request.messages ?? []).filter((message) => message.name);
     if (named.length === 0) return 0;
-    const encoding = encodingForModel(request.model, this.settings.encodings);
-    return named.reduce((sum, message) => sum + countTokens(message.name!, encoding), 0);
+    const encoding = encodingForModel(fromByteString(request.model), this.settings.encodings);
+    return named.reduce((sum, message) => sum + countTokens(fromByteString(message.name!), encoding), 0);
   }
 
-  private quarantineRow(file: string, line: number, reason: QuarantineReason, detail: string, raw: string): string {
-    return JSON.stringify({ source_file: file, source_line: line, format: this.settings.format, reason, detail, excerpt: raw.slice(0, EXCERPT_CHARS) });
+  /** A quarantine row, from decoded text, as a byte string like every staged row. */
+  private quarantineRow(line: number, reason: QuarantineReason, detail: string, raw: string): string {
+    return toByteString(JSON.stringify({ source_file: this.currentFile, source_line: line, format: this.settings.format, reason, detail, excerpt: raw.slice(0, EXCERPT_CHARS) }));
   }
 }
 
-function joinLines(lines: string[]): string {
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+/** A JSON \u escape that may stand for a non-ASCII character (or is an escaped backslash and a u). */
+const ESCAPED_NON_ASCII = /\\u(?!00[0-7])/;
+
+/** Fields whose text (not just their presence) decides which format a record is in. */
+const DETECTED_BY_TEXT = ['type', 'request', 'response'];
+
+interface Staging {
+  rowsRead: number;
+  recordsSkipped: number;
+  /** Staged rows as byte strings, one JSON object each. */
+  requests: string[];
+  segments: string[];
+  texts: string[];
+  quarantine: string[];
+}
+
+function jsonOrNull(value: string | null): string {
+  return value === null ? 'null' : JSON.stringify(value);
+}
+
+/** NDJSON bytes of rows held as byte strings (written one by one: no joined copy of them all). */
+function joinLines(lines: string[]): Uint8Array {
+  let size = 0;
+  for (const line of lines) size += line.length + 1;
+  const bytes = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const line of lines) {
+    at += bytes.write(line, at, 'latin1');
+    bytes[at++] = 0x0a;
+  }
+  return bytes;
 }
 
 /** The staging row of `requests` (column names of queries/tables/requests.sql). */
@@ -290,7 +394,7 @@ function requestRow(request: CanonicalRequest, format: string, file: string, lin
     max_tokens: params.maxTokens,
     temperature: params.temperature,
     n: params.n,
-    params_hash: textHash(stableJson([params.maxTokens, params.temperature, params.n, params.other])),
+    params_hash: hashOfBytes(stableJson([params.maxTokens, params.temperature, params.n, params.other])),
     logged_cost_usd: request.loggedCostUsd,
     format,
     source_file: file,
@@ -298,11 +402,15 @@ function requestRow(request: CanonicalRequest, format: string, file: string, lin
   };
 }
 
-/** JSON with object keys sorted, so equal parameters hash equally whatever their order. */
-export function stableJson(value: unknown): string {
+/** Keys held as byte strings in the order of their texts. */
+function compareKeys(a: string, b: string): number {
+  if (hasNonAscii(a) || hasNonAscii(b)) [a, b] = [fromByteString(a), fromByteString(b)];
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** JSON (of byte strings) with object keys sorted, so equal parameters hash equally whatever their order. */
+function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
+    inner && typeof inner === 'object' && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => compareKeys(a, b))) : inner,
   );
 }

@@ -19,16 +19,17 @@ export function lastUserIndex(request: CanonicalRequest): number {
   return -1;
 }
 
+export interface RetrievalSplit {
+  chunks: RetrievalChunk[];
+  userText: string;
+}
+
 /**
  * The chunks of the last user message and the user text without them. Explicit chunks (the
  * log's `retrieval` list) are cut out where their text appears verbatim; otherwise the
  * extraction regex's `text` group is cut out and its wrapper (e.g. `<document id=…>`) stays.
  */
-export function splitRetrieval(
-  userText: string,
-  explicit: RetrievalChunk[],
-  extract: RegExp | null,
-): { chunks: RetrievalChunk[]; userText: string } {
+export function splitRetrieval(userText: string, explicit: RetrievalChunk[], extract: RegExp | null): RetrievalSplit {
   if (explicit.length > 0) {
     let rest = userText;
     for (const chunk of explicit) {
@@ -61,7 +62,12 @@ function messageKind(role: string, index: number, lastUser: number): SegmentKind
   return lastUser >= 0 ? 'tool' : role === 'tool' ? 'tool' : 'history';
 }
 
-export function segmentRequest(request: CanonicalRequest, extract: RegExp | null): Segment[] {
+/**
+ * The request's segments; `split` cuts the chunks out of the last user message (splitRetrieval
+ * with the extraction regex, or a regex given here).
+ */
+export function segmentRequest(request: CanonicalRequest, split: RegExp | null | ((userText: string, explicit: RetrievalChunk[]) => RetrievalSplit)): Segment[] {
+  const splitUser = typeof split === 'function' ? split : (userText: string, explicit: RetrievalChunk[]) => splitRetrieval(userText, explicit, split);
   const segments: Segment[] = [];
   const push = (kind: SegmentKind, role: string | null, messageIndex: number | null, chunkId: string | null, text: string) => {
     if (text !== '') segments.push({ ordinal: segments.length, kind, role, messageIndex, chunkId, text });
@@ -71,7 +77,7 @@ export function segmentRequest(request: CanonicalRequest, extract: RegExp | null
   messages.forEach((message, index) => {
     const kind = messageKind(message.role, index, lastUser);
     if (kind !== 'user') return push(kind, message.role, index, null, message.text);
-    const { chunks, userText } = splitRetrieval(message.text, request.retrieval, extract);
+    const { chunks, userText } = splitUser(message.text, request.retrieval);
     for (const chunk of chunks) push('retrieval', message.role, index, chunk.id, chunk.text);
     push('user', message.role, index, null, userText);
   });

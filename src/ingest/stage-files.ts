@@ -45,8 +45,8 @@ export class StageFiles {
 
   async write(rows: StagedRows): Promise<void> {
     for (const table of STAGE_TABLES) {
-      const text = rows[table];
-      if (text !== '' && !this.streams[table].write(text)) await once(this.streams[table], 'drain');
+      const bytes = rows[table];
+      if (bytes.byteLength > 0 && !this.streams[table].write(bytes)) await once(this.streams[table], 'drain');
     }
   }
 

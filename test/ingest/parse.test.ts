@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { detectAdapter } from '../../src/ingest/adapters/index.js';
 import { BatchParser, textHash } from '../../src/ingest/parse.js';
+import { countTokens } from '../../src/tokenize/count.js';
 import { DEFAULT_RETRIEVAL_EXTRACT } from '../../src/config/audit.js';
+import { stagedRows } from './staged.js';
 
 const parser = () => new BatchParser({ format: 'auto', fieldPaths: {}, extract: DEFAULT_RETRIEVAL_EXTRACT, encodings: {} });
 const ok = JSON.stringify({ request_id: 'a', timestamp: '2026-11-20T08:00:00Z', model: 'gpt-4o', usage: { input_tokens: 10, output_tokens: 2 } });
@@ -8,14 +12,18 @@ const ok = JSON.stringify({ request_id: 'a', timestamp: '2026-11-20T08:00:00Z', 
 function quarantineOf(line: string): { reason: string; detail: string; source_line: number } {
   const rows = parser().parse({ file: 'f.jsonl', firstLine: 7, text: line });
   expect(rows.rowsRead).toBe(1);
-  expect(rows.requests).toBe('');
-  return JSON.parse(rows.quarantine.trim());
+  expect(rows.requests).toHaveLength(0);
+  const [row, ...more] = stagedRows<{ reason: string; detail: string; source_line: number }>(rows.quarantine);
+  expect(more).toHaveLength(0);
+  return row!;
 }
 
 function parsedRequest(record: Record<string, unknown>): Record<string, unknown> {
   const rows = parser().parse({ file: 'f.jsonl', firstLine: 1, text: JSON.stringify(record) });
-  expect(rows.quarantine).toBe('');
-  return JSON.parse(rows.requests.trim());
+  expect(rows.quarantine).toHaveLength(0);
+  const [row, ...more] = stagedRows(rows.requests);
+  expect(more).toHaveLength(0);
+  return row!;
 }
 
 describe('parsing log lines', () => {
@@ -51,8 +59,8 @@ describe('parsing log lines', () => {
   it('counts every non-blank line as read and skips blank ones', () => {
     const rows = parser().parse({ file: 'f.jsonl', firstLine: 1, text: `${ok}\n\n   \n[1]\n` });
     expect(rows.rowsRead).toBe(2);
-    expect(rows.requests.trim().split('\n')).toHaveLength(1);
-    expect(JSON.parse(rows.quarantine.trim()).source_line).toBe(4);
+    expect(stagedRows(rows.requests)).toHaveLength(1);
+    expect(stagedRows(rows.quarantine).map((row) => row.source_line)).toEqual([4]);
   });
 
   it('quarantines a deeply nested record instead of crashing', () => {
@@ -87,5 +95,73 @@ describe('parsing log lines', () => {
 
   it('hashes texts as 128-bit integers in decimal, as DuckDB reads UHUGEINT', () => {
     expect(textHash('hello')).toBe('123957004363873451094272536567338222994');
+  });
+});
+
+/** JSON as Python's json.dumps writes it by default: every non-ASCII character as a \u escape. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function md5Decimal(text: string): string {
+  return BigInt(`0x${createHash('md5').update(Buffer.from(text, 'utf8')).digest('hex')}`).toString();
+}
+
+describe('reading non-ASCII text', () => {
+  const documents = '<document id="réf-1">Le café coûte 3 €.</document> <document id="doc-😀">Ω ≈ ∑</document>';
+  const record = {
+    request_id: 'réq-1',
+    timestamp: '2026-11-20T08:00:00Z',
+    feature: 'recherche-é',
+    user_id: 'usér',
+    model: 'gpt-4o',
+    messages: [
+      { role: 'system', content: 'Système: réponds en français — sans émoji.' },
+      { role: 'user', name: 'Zoë', content: `Question : où ? ${documents} Merci !` },
+    ],
+    output: '✓ Le café coûte 3 € [réf-1] 😀',
+    params: { 'zèta': 'ü', 'clé': 1, '\uE000': 2, '😀': 3, plain: 'x' },
+    usage: { input_tokens: 50, output_tokens: 9 },
+  };
+  const parse = (batch: { text?: string; bytes?: Uint8Array }) => {
+    const rows = parser().parse({ file: '/logs/journée.jsonl', firstLine: 1, ...batch });
+    expect(stagedRows(rows.quarantine)).toEqual([]);
+    return { requests: stagedRows(rows.requests), segments: stagedRows(rows.segments), texts: stagedRows<{ text_hash: string; text: string }>(rows.texts) };
+  };
+  const raw = parse({ bytes: new Uint8Array(Buffer.from(JSON.stringify(record))) });
+
+  it('stages the same rows from raw UTF-8, from \\u escapes and from decoded text', () => {
+    expect(parse({ bytes: new Uint8Array(Buffer.from(asciiJson(record))) })).toEqual(raw);
+    expect(parse({ text: JSON.stringify(record) })).toEqual(raw);
+  });
+
+  it('stages each text as itself, under the md5 of its UTF-8', () => {
+    const texts = new Map(raw.texts.map((row) => [row.text, row.text_hash]));
+    for (const text of ['Système: réponds en français — sans émoji.', 'Le café coûte 3 €.', 'Ω ≈ ∑', record.output, record.messages[1]!.content]) {
+      expect(texts.get(text)).toBe(md5Decimal(text));
+    }
+    expect(raw.segments.filter((row) => row.kind === 'retrieval').map((row) => row.chunk_id)).toEqual(['réf-1', 'doc-😀']);
+    expect(raw.requests[0]).toMatchObject({ request_id: 'réq-1', feature: 'recherche-é', user_id: 'usér', source_file: '/logs/journée.jsonl', name_count: 1, name_tokens: countTokens('Zoë', 'o200k_base') });
+  });
+
+  it('hashes parameters by their keys in text order, as before it read bytes', () => {
+    const sorted = Object.fromEntries(Object.entries(record.params).sort(([a], [b]) => (a < b ? -1 : 1)));
+    expect(raw.requests[0]!.params_hash).toBe(md5Decimal(JSON.stringify([null, null, null, sorted])));
+  });
+
+  it('leaves a record to the format its text says, even where its bytes look canonical', () => {
+    // 'ſpan' upper-cases to SPAN: a Langfuse observation, not a canonical record
+    const observation = { type: 'ſpan', traceId: 't', startTime: '2026-11-20T08:00:00Z', timestamp: '2026-11-20T08:00:00Z', model: 'gpt-4o', usage: { input_tokens: 1 } };
+    const expected = detectAdapter(JSON.parse(JSON.stringify(observation)) as Record<string, unknown>)!.format;
+    expect(expected).toBe('langfuse');
+    const rows = parser().parse({ file: 'f.jsonl', firstLine: 1, bytes: new Uint8Array(Buffer.from(JSON.stringify(observation))) });
+    expect(stagedRows(rows.requests).map((row) => row.format)).not.toContain('canonical');
+    expect(rows.recordsSkipped).toBe(1);
+  });
+
+  it('reads invalid UTF-8 as the replacement character, as decoding does', () => {
+    const bytes = Buffer.concat([Buffer.from('{"timestamp":"2026-11-20T08:00:00Z","model":"gpt-4o","usage":{"input_tokens":1},"messages":[{"role":"user","content":"a'), Buffer.from([0xff]), Buffer.from('b"}]}')]);
+    const rows = parser().parse({ file: 'f.jsonl', firstLine: 1, bytes: new Uint8Array(bytes) });
+    expect(stagedRows<{ text: string }>(rows.texts).map((row) => row.text)).toEqual(['a\uFFFDb']);
   });
 });

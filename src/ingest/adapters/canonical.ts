@@ -122,9 +122,10 @@ function outputFrom(output: CanonicalLine['output']): { text: string | null; cho
 }
 
 function toRequest(line: CanonicalLine, timestampMs: number, context: AdapterContext): AdapterResult {
+  const read = context.readText ?? ((value: string) => value);
   const messages = [];
   for (const [index, message] of (line.messages ?? []).entries()) {
-    const role = canonicalRole(message.role);
+    const role = canonicalRole(read(message.role));
     if (!role) return { ok: false, reason: 'invalid field', detail: `messages[${index}].role: unknown role ${showValue(message.role)}` };
     messages.push(toMessage(role, message));
   }
@@ -137,7 +138,7 @@ function toRequest(line: CanonicalLine, timestampMs: number, context: AdapterCon
     feature: line.feature || 'unknown',
     userId: line.user_id === undefined || line.user_id === null ? null : String(line.user_id),
     sessionId: line.session_id === undefined || line.session_id === null ? null : String(line.session_id),
-    provider: line.provider || inferProvider(line.model),
+    provider: line.provider || inferProvider(read(line.model)),
     model: line.model,
     messages: line.messages ? messages : null,
     retrieval: (line.retrieval ?? []).map((chunk) => ({ id: String(chunk.id), text: chunk.text })),
@@ -171,7 +172,7 @@ export const canonicalAdapter: LogAdapter = {
     }
     const inconsistency = usageInconsistency(usageFrom(line));
     if (inconsistency) return { ok: false, reason: 'invalid field', detail: inconsistency };
-    const timestampMs = parseTimestampMs(line.timestamp);
+    const timestampMs = parseTimestampMs(typeof line.timestamp === 'string' && context.readText ? context.readText(line.timestamp) : line.timestamp);
     if (timestampMs === null) {
       return { ok: false, reason: 'invalid timestamp', detail: `timestamp: cannot read ${showValue(line.timestamp)} as ISO 8601 or epoch seconds/ms` };
     }

@@ -12,6 +12,11 @@ export interface AdapterContext {
   rowHash: string;
   /** Absolute path of the file the record came from (Claude Code: the project folder is the feature). */
   file: string;
+  /**
+   * Set when the record's strings are byte strings (ingest/byte-strings.ts, canonical records
+   * only): the text of a value the adapter reads as characters (a timestamp, a role, a model name).
+   */
+  readText?: (value: string) => string;
 }
 
 /** What one source record holds when it carries several calls (an OTLP export of many spans). */

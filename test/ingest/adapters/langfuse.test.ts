@@ -9,6 +9,7 @@ import { langfuseAdapter } from '../../../src/ingest/adapters/langfuse.js';
 import { otelAdapter } from '../../../src/ingest/adapters/otel.js';
 import type { AdapterContext } from '../../../src/ingest/adapters/types.js';
 import { BatchParser } from '../../../src/ingest/parse.js';
+import { stagedRows } from '../staged.js';
 
 const FIXTURE = new URL('../../fixtures/langfuse/observations.jsonl', import.meta.url).pathname;
 const OTEL_FIXTURE = new URL('../../fixtures/otel/traces.jsonl', import.meta.url).pathname;
@@ -144,7 +145,7 @@ describe('langfuse observations', () => {
     const rows = parser.parse({ file: FIXTURE, firstLine: 1, text: readFileSync(FIXTURE, 'utf8') });
     expect(rows.rowsRead).toBe(4);
     expect(rows.recordsSkipped).toBe(2);
-    expect(rows.requests.trim().split('\n')).toHaveLength(3);
+    expect(stagedRows(rows.requests)).toHaveLength(3);
   });
 });
 

@@ -10,6 +10,7 @@ import { detectAdapter } from '../../../src/ingest/adapters/index.js';
 import { otelAdapter } from '../../../src/ingest/adapters/otel.js';
 import type { AdapterContext } from '../../../src/ingest/adapters/types.js';
 import { BatchParser } from '../../../src/ingest/parse.js';
+import { stagedRows } from '../staged.js';
 
 const FIXTURE = new URL('../../fixtures/otel/traces.jsonl', import.meta.url).pathname;
 const LANGFUSE_FIXTURE = new URL('../../fixtures/langfuse/observations.jsonl', import.meta.url).pathname;
@@ -158,13 +159,13 @@ describe('OTLP/JSON span exports', () => {
     const rows = parser.parse({ file: FIXTURE, firstLine: 1, text: readFileSync(FIXTURE, 'utf8') });
     expect(rows.rowsRead).toBe(4);
     expect(rows.recordsSkipped).toBe(2);
-    const staged = rows.requests.trim().split('\n').map((line) => JSON.parse(line) as { request_id: string; source_line: number });
+    const staged = stagedRows<{ request_id: string; source_line: number }>(rows.requests);
     expect(staged.map((row) => [row.request_id, row.source_line])).toEqual([
       ['eee19b7ec3c1b175', 1],
       ['eee19b7ec3c1b176', 1],
       ['b7ad6b7169203331', 2],
     ]);
-    expect(JSON.parse(rows.quarantine.trim())).toMatchObject({ source_line: 3, reason: 'negative token count' });
+    expect(stagedRows(rows.quarantine)).toMatchObject([{ source_line: 3, reason: 'negative token count' }]);
   });
 });
 
