@@ -49,8 +49,9 @@ async function readAnswers(answers: RowCursor<(typeof ANSWER_COLUMNS)[number]>, 
     await chunks.takeWhile((vectors, row) => order(vectors, row) < 0, () => {});
     await chunks.takeWhile((vectors, row) => order(vectors, row) === 0, ([, , ids, hashes, texts], row) => {
       const chunkId = ids!.getItem(row) as string;
-      answer.chunks.push({ chunkId, chunk: texts!.getItem(row) as string });
-      keys.push({ chunkId, chunkHash: hashes!.getItem(row) as bigint, outputHash, questionHash });
+      const chunkHash = hashes!.getItem(row) as bigint;
+      answer.chunks.push({ chunkId, chunk: texts!.getItem(row) as string, chunkKey: chunkHash.toString(36) });
+      keys.push({ chunkId, chunkHash, outputHash, questionHash });
     });
     if (keys.length > 0) await visit(answer, keys);
   }

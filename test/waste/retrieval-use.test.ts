@@ -1,7 +1,8 @@
 // The chunk-use decision of unused_retrieval: a citation of the chunk's id as a whole token, or
 // enough shared word 4-grams that are not in the question.
 import { describe, expect, it } from 'vitest';
-import { citesId, decideChunkUse } from '../../src/waste/retrieval-use.js';
+import { citesId, decideAnswerChunks, decideChunkUse, wordNgrams } from '../../src/waste/retrieval-use.js';
+import { mulberry32 } from '../random.js';
 
 describe('citesId', () => {
   it('finds the id as a whole token', () => {
@@ -40,5 +41,42 @@ describe('decideChunkUse', () => {
   it('does not count 4-grams the answer shares with the question', () => {
     const use = decideChunkUse('d1', chunk, 'Shipping to Norway takes four days.', 'Is shipping to Norway takes four days true?', 2);
     expect(use).toEqual({ used: false, cited: false, sharedNgrams: 0 });
+  });
+});
+
+/** The rule as DESIGN.md words it, on Sets of joined words: what the numbered 4-grams must equal. */
+function referenceShared(chunk: string, output: string, question: string): number {
+  const questionGrams = wordNgrams(question);
+  const evidence = new Set([...wordNgrams(output)].filter((gram) => !questionGrams.has(gram)));
+  return [...wordNgrams(chunk)].filter((gram) => evidence.has(gram)).length;
+}
+
+describe('decideAnswerChunks', () => {
+  const random = mulberry32(7);
+  const vocabulary = ['the', 'order', 'ships', 'in', 'four', 'days', 'Days', 'café', 'naïve', 'kb-1', "don't", 'dont', '😀', 'x'];
+  const text = (length: number) =>
+    Array.from({ length }, () => vocabulary[Math.floor(random() * vocabulary.length)]! + (random() < 0.2 ? [',', '.', '!', ''][Math.floor(random() * 4)]! : '')).join(random() < 0.5 ? ' ' : '\n');
+
+  it('counts the same shared 4-grams as the rule on joined words', () => {
+    for (let answer = 0; answer < 300; answer++) {
+      const output = text(5 + Math.floor(random() * 60));
+      const question = text(Math.floor(random() * 30));
+      const chunks = Array.from({ length: 1 + Math.floor(random() * 4) }, (_, i) => {
+        const chunk = text(Math.floor(random() * 80));
+        return { chunkId: `c${i}`, chunk, chunkKey: `text:${chunk}` };
+      });
+      const uses = decideAnswerChunks(output, question, chunks, 2);
+      expect(uses.map((use) => use.sharedNgrams)).toEqual(chunks.map(({ chunk }) => referenceShared(chunk, output, question)));
+    }
+  });
+
+  it('still counts right once it has numbered more words than it keeps', () => {
+    // over a million distinct words: the numbering starts over before the next answer
+    const many = Array.from({ length: 1_050_000 }, (_, i) => `w${i}`).join(' ');
+    const chunk = 'shipping to norway takes four to six working days';
+    decideAnswerChunks(many, '', [{ chunkId: 'big', chunk: many, chunkKey: 'many' }], 2);
+    const [use] = decideAnswerChunks('Shipping to Norway takes four to six days.', '', [{ chunkId: 'd1', chunk, chunkKey: 'norway' }], 2);
+    expect(use!.sharedNgrams).toBe(referenceShared(chunk, 'Shipping to Norway takes four to six days.', ''));
+    expect(use!.sharedNgrams).toBe(4);
   });
 });
