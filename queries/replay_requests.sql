@@ -1,4 +1,4 @@
--- Every request in time order with what the replay needs: billed tokens and cost, the cache
+-- Every request in time order (its place in replay_order) with what the replay needs: billed tokens and cost, the cache
 -- key, raw prompt tokens per encoding. Its prompt segments come from replay_segments, sorted the
 -- same way.
 with recounts as (
@@ -22,6 +22,7 @@ questions as (
 )
 
 select
+    replay_order.seq,
     requests.request_id,
     -- numbers as doubles (all integers below 2^53): no BigInt per value in the replay
     epoch_ms(requests.ts)::double as ts_ms,
@@ -44,8 +45,9 @@ select
     recounts.o200k_base as prompt_tokens_o200k,
     recounts.cl100k_base as prompt_tokens_cl100k
 from requests
+inner join replay_order using (request_id)
 inner join request_tokens using (request_id)
 inner join request_costs using (request_id)
 left join questions using (request_id)
 left join recounts using (request_id)
-order by requests.ts, requests.request_id
+order by replay_order.seq

@@ -20,6 +20,8 @@ export class RowCursor<C extends string> {
   private chunk: DuckDBDataChunk | null = null;
   private vectors: DuckDBVector[] = [];
   private row = 0;
+  /** The chunk's row count (asking the chunk is a call into DuckDB). */
+  private rows = 0;
   private done = false;
 
   /** `columns` are the vectors `takeWhile` passes, in this order. */
@@ -34,7 +36,7 @@ export class RowCursor<C extends string> {
   /** Passes each row from the cursor on to `take` while `matches` holds for it; stops at the first that does not. */
   async takeWhile(matches: (vectors: DuckDBVector[], row: number) => boolean, take: (vectors: DuckDBVector[], row: number) => void): Promise<void> {
     for (;;) {
-      if (!this.chunk || this.row >= this.chunk.rowCount) {
+      if (!this.chunk || this.row >= this.rows) {
         if (this.done || !(await this.fetch())) return;
       }
       if (!matches(this.vectors, this.row)) return;
@@ -45,7 +47,7 @@ export class RowCursor<C extends string> {
 
   /** The row at the cursor as `read` makes it, the cursor past it; null at the end. */
   async takeOne<T>(read: (vectors: DuckDBVector[], row: number) => T): Promise<T | null> {
-    if (!this.chunk || this.row >= this.chunk.rowCount) {
+    if (!this.chunk || this.row >= this.rows) {
       if (this.done || !(await this.fetch())) return null;
     }
     return read(this.vectors, this.row++);
@@ -58,6 +60,7 @@ export class RowCursor<C extends string> {
       return false;
     }
     this.chunk = chunk;
+    this.rows = chunk.rowCount;
     this.vectors = this.columns.map((column) => chunk.getColumnVector(this.at[column]));
     this.row = 0;
     return true;

@@ -45,18 +45,18 @@ describe('RowCursor', () => {
 
   it('sums the segment hashes of a request into the key of each prefix', async () => {
     const result = await db.connection.stream(
-      "select 'r' || (i // 3) as request_id, 0::utinyint as kind, 10.0::double as tokens, null::boolean as used, (i % 3 + 1)::ubigint as position_hash from range(6) t(i) order by i",
+      "select (i // 3)::double as seq, 0::utinyint as kind, 10.0::double as tokens, null::boolean as used, (i % 3 + 1)::ubigint as position_hash from range(6) t(i) order by i",
     );
     const segments = new SegmentCursor(result);
-    const first = await segments.take('r0');
+    const first = await segments.take(0);
     expect(first.map((s) => s.prefixKey)).toEqual([1n, 3n, 6n]);
-    expect(await segments.take('r-missing')).toEqual([]);
-    expect((await segments.take('r1')).map((s) => [s.kind, s.tokens, s.prefixKey])).toEqual([
+    expect(await segments.take(0.5)).toEqual([]);
+    expect((await segments.take(1)).map((s) => [s.kind, s.tokens, s.prefixKey])).toEqual([
       ['system', 10, 1n],
       ['system', 10, 3n],
       ['system', 10, 6n],
     ]);
-    expect(await segments.take('r2')).toEqual([]);
+    expect(await segments.take(2)).toEqual([]);
   });
 });
 

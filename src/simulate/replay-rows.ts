@@ -19,6 +19,7 @@ export function replaySegmentParams() {
 }
 
 const COLUMNS = [
+  'seq',
   'request_id',
   'ts_ms',
   'feature',
@@ -42,12 +43,12 @@ const COLUMNS = [
 ] as const;
 type Column = (typeof COLUMNS)[number];
 
-const SEGMENT_COLUMNS = ['request_id', 'kind', 'tokens', 'used', 'position_hash'] as const;
+const SEGMENT_COLUMNS = ['seq', 'kind', 'tokens', 'used', 'position_hash'] as const;
 
 /**
  * The segments of each request in turn, from replay_segments: its rows come in the order of
- * replay_requests, so a request's segments are the run of rows with its id at the cursor (none
- * when the cursor already holds a later request's).
+ * replay_requests, so a request's segments are the run of rows with its replay_order number at
+ * the cursor (none when the cursor already holds a later request's).
  */
 export class SegmentCursor {
   private readonly rows: RowCursor<(typeof SEGMENT_COLUMNS)[number]>;
@@ -57,12 +58,12 @@ export class SegmentCursor {
   }
 
   /** The request's segments in prompt order, each with the key of the prefix ending there. */
-  async take(requestId: string): Promise<ReplaySegment[]> {
+  async take(seq: number): Promise<ReplaySegment[]> {
     const segments: ReplaySegment[] = [];
     // the prompt prefix ending at a segment: the sum of each segment's (position, hash) hash so far
     let prefixKey = 0n;
     await this.rows.takeWhile(
-      ([ids], row) => (ids!.getItem(row) as string) === requestId,
+      ([seqs], row) => (seqs!.getItem(row) as number) === seq,
       ([, kinds, tokens, used, hashes], row) => {
         const kind = SEGMENT_KINDS[kinds!.getItem(row) as number];
         if (kind === undefined) throw new Error('replay_segments: a segment of unknown kind');
@@ -82,16 +83,18 @@ export function requestColumns(result: DuckDBResult): Record<Column, number> {
 /** Calls `visit` with each request of the chunk, in order, its segments taken from the cursor. */
 export async function visitReplayRequests(chunk: DuckDBDataChunk, at: Record<Column, number>, segments: SegmentCursor, visit: (request: ReplayRequest) => void): Promise<void> {
   const vector = (column: Column): DuckDBVector => chunk.getColumnVector(at[column]);
-  const [requestId, tsMs, feature, provider, model, userId, status, batch, latencyMs, responseKey, cacheable] = (
-    ['request_id', 'ts_ms', 'feature', 'provider', 'model', 'user_id', 'status', 'batch', 'latency_ms', 'response_key', 'cacheable'] as const
+  const [seq, requestId, tsMs, feature, provider, model, userId, status, batch, latencyMs, responseKey, cacheable] = (
+    ['seq', 'request_id', 'ts_ms', 'feature', 'provider', 'model', 'user_id', 'status', 'batch', 'latency_ms', 'response_key', 'cacheable'] as const
   ).map(vector);
   const [inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens, costUsd, question, o200k, cl100k] = (
     ['input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens', 'cache_write_1h_tokens', 'cost_usd', 'question', 'prompt_tokens_o200k', 'prompt_tokens_cl100k'] as const
   ).map(vector);
-  for (let row = 0; row < chunk.rowCount; row++) {
-      const id = requestId!.getItem(row) as string;
+  const rows = chunk.rowCount;
+  for (let row = 0; row < rows; row++) {
+    const place = seq!.getItem(row) as number;
     visit({
-      requestId: id,
+      seq: place,
+      requestId: requestId!.getItem(row) as string,
       tsMs: tsMs!.getItem(row) as number,
       feature: feature!.getItem(row) as string,
       provider: provider!.getItem(row) as string,
@@ -108,7 +111,7 @@ export async function visitReplayRequests(chunk: DuckDBDataChunk, at: Record<Col
       cacheWriteTokens: cacheWriteTokens!.getItem(row) as number,
       cacheWrite1hTokens: cacheWrite1hTokens!.getItem(row) as number,
       costUsd: costUsd!.getItem(row) as number,
-      segments: await segments.take(id),
+      segments: await segments.take(place),
       question: question!.getItem(row) as string | null,
       promptTokens: { o200k_base: o200k!.getItem(row) as number | null, cl100k_base: cl100k!.getItem(row) as number | null },
     });

@@ -1,7 +1,7 @@
 // The what-if replay: every request in time order, streamed from DuckDB, through the baseline
 // (no policy: what was billed) and each scenario's policies; one result row per request and
 // scenario goes back into DuckDB, where the rollups are SQL.
-import type { DuckDBAppender } from '@duckdb/node-api';
+import { listValue } from '@duckdb/node-api';
 import type { ScenarioFile } from '../config/scenarios.js';
 import { querySql, type Database } from '../db.js';
 import { priceUsage, resolveModelRates, type ModelRates, type PriceOverride } from '../pricing/catalogue.js';
@@ -9,6 +9,7 @@ import { encodingForModel, type EncodingName } from '../tokenize/encodings.js';
 import { countMissingTexts } from '../tokenize/stage.js';
 import { estimateLatencyMs, fitLatency, type LatencyFit, type LatencySample } from './latency-model.js';
 import { policiesOf } from './policies/index.js';
+import { ResultChunks, type ResultValues } from './result-chunks.js';
 import { replayRequestParams, replaySegmentParams, requestColumns, SegmentCursor, visitReplayRequests } from './replay-rows.js';
 import { simulateFrom, type Policy, type ReplayContext, type ReplayRequest, type SimulatedRequest } from './types.js';
 
@@ -63,30 +64,30 @@ function priceSimulated(rates: ModelRates, simulated: SimulatedRequest): number 
 }
 
 interface ResultRow {
-  scenario: string;
+  /** The scenario's position: 0 for the baseline, then the scenario file's order. */
+  scenarioNo: number;
   request: ReplayRequest;
   simulated: SimulatedRequest;
   latencyMs: number | null;
 }
 
-function appendResult(appender: DuckDBAppender, { scenario, request, simulated, latencyMs }: ResultRow): void {
-  appender.appendVarchar(scenario);
-  appender.appendVarchar(request.requestId);
-  appender.appendVarchar(request.feature);
-  if (request.userId === null) appender.appendNull();
-  else appender.appendVarchar(request.userId);
-  appender.appendVarchar(simulated.model);
-  appender.appendDouble(simulated.blocked || simulated.responseCacheHit ? 0 : simulated.inputTokens);
-  appender.appendDouble(simulated.blocked || simulated.responseCacheHit ? 0 : simulated.outputTokens);
-  appender.appendDouble(simulated.blocked || simulated.responseCacheHit ? 0 : simulated.cachedInputTokens);
-  appender.appendDouble(simulated.costUsd);
-  if (latencyMs === null) appender.appendNull();
-  else appender.appendDouble(latencyMs);
-  appender.appendBoolean(simulated.responseCacheHit);
-  appender.appendBoolean(simulated.routed);
-  appender.appendBoolean(simulated.truncated);
-  appender.appendBoolean(simulated.blocked);
-  appender.endRow();
+/** A result row by number (result-chunks.ts): blocked and cache-hit requests send no tokens. */
+function resultValues(scenarioNo: number, { request, simulated, latencyMs }: ResultRow): ResultValues {
+  const sent = !simulated.blocked && !simulated.responseCacheHit;
+  return {
+    scenarioNo,
+    seq: request.seq,
+    routedModel: simulated.model === request.model ? null : simulated.model,
+    inputTokens: sent ? simulated.inputTokens : 0,
+    outputTokens: sent ? simulated.outputTokens : 0,
+    cachedTokens: sent ? simulated.cachedInputTokens : 0,
+    costUsd: simulated.costUsd,
+    latencyMs,
+    responseCacheHit: simulated.responseCacheHit,
+    routed: simulated.routed,
+    truncated: simulated.truncated,
+    blocked: simulated.blocked,
+  };
 }
 
 async function fitLatencyModels(db: Database, models: string[]): Promise<Map<string, LatencyFit>> {
@@ -122,14 +123,17 @@ export async function runSimulation(db: Database, file: ScenarioFile, options: S
   const withQuestions = file.scenarios.some((s) => s.routing?.some((rule) => rule.when.userMessageMatches));
   const appendConnection = await db.connect();
   const segmentConnection = await db.connect();
-  const appender = await appendConnection.createAppender('scenario_results');
+  await db.runQuery('replay_order');
+  await db.runQuery('replay_results');
+  const appender = await appendConnection.createAppender('replay_results');
+  const results = new ResultChunks(appender);
   let requests = 0;
   try {
     // Requests and their segments come as two results sorted alike, read in step.
     const result = await db.connection.stream(querySql('replay_requests'), replayRequestParams(withQuestions));
     const segments = new SegmentCursor(await segmentConnection.stream(querySql('replay_segments'), replaySegmentParams()));
     const columns = requestColumns(result);
-    const emit = (row: ResultRow) => appendResult(appender, row);
+    const emit = (row: ResultRow) => results.add(resultValues(row.scenarioNo, row));
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
@@ -137,11 +141,15 @@ export async function runSimulation(db: Database, file: ScenarioFile, options: S
       requests += chunk.rowCount;
       options.onRequests?.(chunk.rowCount);
     }
+    results.flush();
     appender.closeSync();
   } finally {
     segmentConnection.closeSync();
     appendConnection.closeSync();
   }
+  await db.runQuery('replay_results_insert', { scenarios: listValue([BASELINE, ...scenarios.map((s) => s.name)]) });
+  await db.run('drop table replay_results');
+  await db.run('drop table replay_order');
   return { requests, seconds: (performance.now() - started) / 1000, latencyModels: [...fits.values()] };
 }
 
@@ -154,8 +162,8 @@ function replayOne(
 ): void {
   const fitOf = (model: string) => fits.get(model) ?? fitLatency(model, []);
   const baselineLatency = request.latencyMs ?? estimateLatencyMs(fitOf(request.model), request.inputTokens, request.outputTokens);
-  emit({ scenario: BASELINE, request, simulated: simulateFrom(request), latencyMs: baselineLatency });
-  for (const scenario of scenarios) {
+  emit({ scenarioNo: 0, request, simulated: simulateFrom(request), latencyMs: baselineLatency });
+  for (const [index, scenario] of scenarios.entries()) {
     const simulated = simulateFrom(request);
     for (const policy of scenario.policies) {
       policy.apply(request, simulated, context);
@@ -163,7 +171,7 @@ function replayOne(
     }
     if (simulated.blocked || simulated.responseCacheHit) simulated.costUsd = 0;
     else if (simulated.changed) simulated.costUsd = context.price(request, simulated);
-    emit({ scenario: scenario.name, request, simulated, latencyMs: scenarioLatency(request, simulated, baselineLatency, fitOf) });
+    emit({ scenarioNo: index + 1, request, simulated, latencyMs: scenarioLatency(request, simulated, baselineLatency, fitOf) });
   }
 }
 

@@ -11,6 +11,8 @@ export interface ReplaySegment {
 }
 
 export interface ReplayRequest {
+  /** Its place in the replay (queries/replay_order.sql). */
+  seq: number;
   requestId: string;
   tsMs: number;
   feature: string;
