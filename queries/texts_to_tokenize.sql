@@ -21,7 +21,8 @@ missing as (
     anti join text_tokens using (text_hash, encoding)
 )
 
-select missing.encoding, missing.text_hash, texts.text
+-- the text as its UTF-8 bytes (encode: VARCHAR to BLOB unchanged), which the workers decode
+select missing.encoding, missing.text_hash, encode(texts.text) as text
 from missing
 inner join texts using (text_hash)
 order by missing.encoding

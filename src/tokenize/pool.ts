@@ -44,6 +44,16 @@ export class TokenizerPool {
     return counts.flat();
   }
 
+  /**
+   * The token count of each text of a batch given as UTF-8, the texts one after another, each
+   * ending at its `ends` offset: one task, its bytes moved to the worker, not copied.
+   */
+  async countUtf8(encoding: EncodingName, utf8: Uint8Array, ends: Uint32Array): Promise<number[]> {
+    this.texts += ends.length;
+    this.bytes += utf8.byteLength;
+    return this.workers.run({ encoding, utf8, ends }, [utf8.buffer as ArrayBuffer, ends.buffer as ArrayBuffer]);
+  }
+
   close(): Promise<void> {
     return this.workers.close();
   }

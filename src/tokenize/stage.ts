@@ -1,6 +1,7 @@
 // The token stage: picks each model's encoding, streams the distinct texts not counted yet out
 // of DuckDB in chunks, counts them on the worker pool, appends the counts, and builds
 // request_tokens. Texts are never all held in JS.
+import type { DuckDBBlobVector } from '@duckdb/node-api';
 import { querySql, type Database } from '../db.js';
 import { encodingForModel, isExactEncoding, type EncodingName } from './encodings.js';
 import { TokenizerPool } from './pool.js';
@@ -59,12 +60,13 @@ export async function countMissingTexts(
   let distinctTexts = 0;
   let distinctBytes = 0;
   const inFlight = new Set<Promise<void>>();
-  const flush = (encoding: EncodingName, hashes: bigint[], texts: string[]) => {
-    const task = pool.count(encoding, texts).then((counts) => {
+  const flush = (batch: TextBatch) => {
+    const { utf8, ends } = batch.joined();
+    const task = pool.countUtf8(batch.encoding, utf8, ends).then((counts) => {
       onCounted(counts.length);
       counts.forEach((tokens, i) => {
-        appender.appendUHugeInt(hashes[i]!);
-        appender.appendVarchar(encoding);
+        appender.appendUHugeInt(batch.hashes[i]!);
+        appender.appendVarchar(batch.encoding);
         appender.appendBigInt(BigInt(tokens));
         appender.endRow();
       });
@@ -73,29 +75,29 @@ export async function countMissingTexts(
     void task.finally(() => inFlight.delete(task)).catch(() => {});
   };
   try {
+    // The texts come as their UTF-8 bytes (encode: VARCHAR to BLOB as it is): the workers
+    // decode them, so this thread only copies bytes.
     const result = await db.connection.stream(querySql(query), params);
-    let batch = { encoding: '' as EncodingName, hashes: [] as bigint[], texts: [] as string[], bytes: 0 };
+    let batch = new TextBatch('' as EncodingName);
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      const [encodings, hashes, texts] = [chunk.getColumnValues(0), chunk.getColumnValues(1), chunk.getColumnValues(2)];
-      for (let row = 0; row < chunk.rowCount; row++) {
+      const [encodings, hashes, texts] = [chunk.getColumnValues(0), chunk.getColumnValues(1), chunk.getColumnVector(2) as DuckDBBlobVector];
+      const rows = chunk.rowCount;
+      for (let row = 0; row < rows; row++) {
         const encoding = encodings[row] as EncodingName;
-        const text = texts[row] as string;
         if (encoding !== batch.encoding || batch.bytes >= BATCH_BYTES) {
-          if (batch.texts.length > 0) flush(batch.encoding, batch.hashes, batch.texts);
-          batch = { encoding, hashes: [], texts: [], bytes: 0 };
+          if (batch.hashes.length > 0) flush(batch);
+          batch = new TextBatch(encoding);
           while (inFlight.size >= pool.size * 2) await Promise.race(inFlight);
         }
-        const bytes = Buffer.byteLength(text, 'utf8');
-        batch.hashes.push(hashes[row] as bigint);
-        batch.texts.push(text);
-        batch.bytes += bytes;
+        const bytes = texts.getItemBytes(row)!;
+        batch.add(hashes[row] as bigint, bytes);
         distinctTexts++;
-        distinctBytes += bytes;
+        distinctBytes += bytes.byteLength;
       }
     }
-    if (batch.texts.length > 0) flush(batch.encoding, batch.hashes, batch.texts);
+    if (batch.hashes.length > 0) flush(batch);
     await Promise.all(inFlight);
     appender.closeSync();
   } finally {
@@ -104,6 +106,33 @@ export async function countMissingTexts(
   }
   await assertAllCounted(db, query, params);
   return { distinctTexts, distinctBytes, textsTokenized: pool.textsTokenized };
+}
+
+/** Texts of one encoding on their way to a worker, as UTF-8, copied in as they are read. */
+class TextBatch {
+  readonly hashes: bigint[] = [];
+  private readonly ends: number[] = [];
+  private utf8 = new Uint8Array(BATCH_BYTES * 2);
+  bytes = 0;
+  constructor(readonly encoding: EncodingName) {}
+
+  /** `utf8` may be DuckDB's own memory, which the next chunk reuses: it is copied now. */
+  add(hash: bigint, utf8: Uint8Array): void {
+    if (this.bytes + utf8.byteLength > this.utf8.byteLength) {
+      const grown = new Uint8Array(Math.max(this.utf8.byteLength * 2, this.bytes + utf8.byteLength));
+      grown.set(this.utf8.subarray(0, this.bytes));
+      this.utf8 = grown;
+    }
+    this.utf8.set(utf8, this.bytes);
+    this.bytes += utf8.byteLength;
+    this.hashes.push(hash);
+    this.ends.push(this.bytes);
+  }
+
+  /** The texts one after another in a buffer of their own, and where each ends. */
+  joined(): { utf8: Uint8Array; ends: Uint32Array } {
+    return { utf8: this.utf8.slice(0, this.bytes), ends: Uint32Array.from(this.ends) };
+  }
 }
 
 /** A lost chunk would silently undercount: check that every needed text has a count. */

@@ -1,12 +1,23 @@
-// Worker thread: counts the tokens of batches of texts in one encoding.
+// Worker thread: counts the tokens of batches of texts in one encoding (the stage sends them as
+// UTF-8 bytes straight from DuckDB, which this thread decodes, not the main one).
 import { parentPort } from 'node:worker_threads';
 import { serveTasks } from '../worker-pool.js';
 import { countTokens } from './count.js';
 import type { EncodingName } from './encodings.js';
 
-export interface CountTask {
-  encoding: EncodingName;
-  texts: string[];
+/** Texts to count in one encoding: as strings, or as UTF-8 one after another (`utf8`, each ending at its `ends`). */
+export type CountTask = { encoding: EncodingName; texts: string[] } | { encoding: EncodingName; utf8: Uint8Array; ends: Uint32Array };
+
+function count(task: CountTask): number[] {
+  if ('texts' in task) return task.texts.map((text) => countTokens(text, task.encoding));
+  const bytes = Buffer.from(task.utf8.buffer, task.utf8.byteOffset, task.utf8.byteLength);
+  const counts: number[] = [];
+  let start = 0;
+  for (const end of task.ends) {
+    counts.push(countTokens(bytes.toString('utf8', start, end), task.encoding));
+    start = end;
+  }
+  return counts;
 }
 
-if (parentPort) serveTasks<CountTask, number[]>(parentPort, ({ encoding, texts }) => texts.map((text) => countTokens(text, encoding)));
+if (parentPort) serveTasks<CountTask, number[]>(parentPort, count);
