@@ -25,4 +25,3 @@ missing as (
 select missing.encoding, missing.text_hash, encode(texts.text) as text
 from missing
 inner join texts using (text_hash)
-order by missing.encoding

@@ -77,8 +77,9 @@ export async function countMissingTexts(
   try {
     // The texts come as their UTF-8 bytes (encode: VARCHAR to BLOB as it is): the workers
     // decode them, so this thread only copies bytes.
+    // Unsorted (a sort would carry every text through it, and spill): a batch per encoding.
     const result = await db.connection.stream(querySql(query), params);
-    let batch = new TextBatch('' as EncodingName);
+    const batches = new Map<EncodingName, TextBatch>();
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
@@ -86,9 +87,11 @@ export async function countMissingTexts(
       const rows = chunk.rowCount;
       for (let row = 0; row < rows; row++) {
         const encoding = encodings[row] as EncodingName;
-        if (encoding !== batch.encoding || batch.bytes >= BATCH_BYTES) {
-          if (batch.hashes.length > 0) flush(batch);
+        let batch = batches.get(encoding);
+        if (!batch || batch.bytes >= BATCH_BYTES) {
+          if (batch) flush(batch);
           batch = new TextBatch(encoding);
+          batches.set(encoding, batch);
           while (inFlight.size >= pool.size * 2) await Promise.race(inFlight);
         }
         const bytes = texts.getItemBytes(row)!;
@@ -97,7 +100,7 @@ export async function countMissingTexts(
         distinctBytes += bytes.byteLength;
       }
     }
-    if (batch.hashes.length > 0) flush(batch);
+    for (const batch of batches.values()) if (batch.hashes.length > 0) flush(batch);
     await Promise.all(inFlight);
     appender.closeSync();
   } finally {
