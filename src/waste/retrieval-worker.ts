@@ -6,12 +6,28 @@ import { decideAnswerChunks, type ChunkUse, type RetrievedChunk } from './retrie
 export interface AnswerChunks {
   output: string;
   question: string;
-  chunks: RetrievedChunk[];
+  /** A chunk's text is null when the worker was given it up front (`chunks` of its data). */
+  chunks: Array<Omit<RetrievedChunk, 'chunk'> & { chunk: string | null }>;
 }
 
-const { minSharedNgrams } = workerData as { minSharedNgrams: number };
+export interface RetrievalWorkerData {
+  minSharedNgrams: number;
+  /** Every chunk text by key, when the pool of them is small; else each comes with its answers. */
+  chunks: Array<[string, string]> | null;
+}
+
+const { minSharedNgrams, chunks } = workerData as RetrievalWorkerData;
+const pool = new Map(chunks ?? []);
+
+function textOf(chunk: AnswerChunks['chunks'][number]): RetrievedChunk {
+  if (chunk.chunk !== null) return chunk as RetrievedChunk;
+  const text = pool.get(chunk.chunkKey);
+  if (text === undefined) throw new Error(`unused_retrieval: chunk ${chunk.chunkKey} is not in the pool the worker was given`);
+  return { ...chunk, chunk: text };
+}
+
 if (parentPort) {
   serveTasks<AnswerChunks[], ChunkUse[][]>(parentPort, (answers) =>
-    answers.map((answer) => decideAnswerChunks(answer.output, answer.question, answer.chunks, minSharedNgrams)),
+    answers.map((answer) => decideAnswerChunks(answer.output, answer.question, answer.chunks.map(textOf), minSharedNgrams)),
   );
 }

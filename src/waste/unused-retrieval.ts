@@ -1,13 +1,14 @@
 // unused_retrieval: chunks the answer neither cited nor drew on. The decision is text work, done
 // once per distinct (chunk, output, question) triple on the worker pool, streamed from DuckDB an
-// answer at a time (its texts once, then the chunks retrieved for it).
+// answer at a time (its texts once, then the chunks retrieved for it; the chunk texts themselves
+// go to each worker once when their pool is small, as retrieval pools are).
 import type { DuckDBVector } from '@duckdb/node-api';
-import { querySql } from '../db.js';
+import { querySql, type Database } from '../db.js';
 import { RowCursor } from '../row-cursor.js';
 import { siblingUrl, WorkerPool } from '../worker-pool.js';
-import type { WasteDetector } from './detector.js';
+import type { WasteDetector, WasteSettings } from './detector.js';
 import type { ChunkUse } from './retrieval-use.js';
-import type { AnswerChunks } from './retrieval-worker.js';
+import type { AnswerChunks, RetrievalWorkerData } from './retrieval-worker.js';
 
 const BATCH_CHUNKS = 2_000;
 
@@ -50,19 +51,40 @@ async function readAnswers(answers: RowCursor<(typeof ANSWER_COLUMNS)[number]>, 
     await chunks.takeWhile((vectors, row) => order(vectors, row) === 0, ([, , ids, hashes, texts], row) => {
       const chunkId = ids!.getItem(row) as string;
       const chunkHash = hashes!.getItem(row) as bigint;
-      answer.chunks.push({ chunkId, chunk: texts!.getItem(row) as string, chunkKey: chunkHash.toString(36) });
+      answer.chunks.push({ chunkId, chunk: texts!.getItem(row) as string | null, chunkKey: chunkKey(chunkHash) });
       keys.push({ chunkId, chunkHash, outputHash, questionHash });
     });
     if (keys.length > 0) await visit(answer, keys);
   }
 }
 
+/** Chunk texts up to this many bytes in all go to each worker once, not with every answer. */
+const CHUNK_POOL_BYTES = 64 * 1024 * 1024;
+
+const chunkKey = (hash: bigint) => hash.toString(36);
+
+/** The chunk texts by key when the pool of them is small enough to give each worker (chunk_pool), else null. */
+async function chunkPool(db: Database, maxBytes: number): Promise<Array<[string, string]> | null> {
+  const reader = await db.connection.runAndReadAll(querySql('chunk_pool'), { max_bytes: maxBytes });
+  const [hashes, texts] = [reader.getColumns()[0] ?? [], reader.getColumns()[1] ?? []];
+  if (hashes.length === 0) return null;
+  return hashes.map((hash, i) => [chunkKey(hash as bigint), texts[i] as string]);
+}
+
 export const unusedRetrieval: WasteDetector = {
   category: 'unused_retrieval',
-  async detect(db, settings, threads) {
+  detect: (db, settings, threads) => detectUnusedRetrieval(db, settings, threads),
+};
+
+/** The detector, with the chunk pool's limit open to tests (0: every chunk text comes with its answers). */
+export async function detectUnusedRetrieval(db: Database, settings: WasteSettings, threads: number, chunkPoolBytes = CHUNK_POOL_BYTES): Promise<void> {
+    await db.runQuery('chunk_triples');
+    await db.runQuery('chunk_candidates');
+    const chunks = await chunkPool(db, chunkPoolBytes);
     const pool = new WorkerPool<AnswerChunks[], ChunkUse[][]>(siblingUrl(import.meta.url, 'retrieval-worker'), threads, {
       minSharedNgrams: settings.retrieval.minSharedNgrams,
-    });
+      chunks,
+    } satisfies RetrievalWorkerData);
     // Decisions go in on a second connection while the candidates stream on the first.
     const appendConnection = await db.connect();
     const appender = await appendConnection.createAppender('chunk_decisions');
@@ -85,12 +107,11 @@ export const unusedRetrieval: WasteDetector = {
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task)).catch(() => {});
     };
-    await db.runQuery('chunk_triples');
-    await db.runQuery('chunk_candidates');
     const chunkConnection = await db.connect();
     try {
       const answerRows = new RowCursor(await db.connection.stream(querySql('chunk_answers')), ANSWER_COLUMNS, 'chunk_answers');
-      const chunkRows = new RowCursor(await chunkConnection.stream(querySql('chunk_candidate_chunks')), CHUNK_COLUMNS, 'chunk_candidate_chunks');
+      const chunkQuery = chunks ? 'chunk_candidate_keys' : 'chunk_candidate_chunks';
+      const chunkRows = new RowCursor(await chunkConnection.stream(querySql(chunkQuery)), CHUNK_COLUMNS, chunkQuery);
       let keys: Keys[] = [];
       let answers: AnswerChunks[] = [];
       await readAnswers(answerRows, chunkRows, async (answer, answerKeys) => {
@@ -112,5 +133,4 @@ export const unusedRetrieval: WasteDetector = {
     await db.run('drop table if exists undecided_chunks');
     await db.runQuery('chunk_usage');
     await db.runQuery('waste/unused_retrieval');
-  },
-};
+}

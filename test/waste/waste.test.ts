@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, type AuditRun } from '../../src/audit.js';
 import { parseAuditConfig } from '../../src/config/audit.js';
 import { findLogFiles } from '../../src/ingest/read.js';
+import { detectUnusedRetrieval } from '../../src/waste/unused-retrieval.js';
 
 const T0 = Date.parse('2026-11-20T08:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -149,6 +150,15 @@ describe('waste detectors', () => {
     expect(totals.wasteTokens).toBe(1206 + 182 + 16 + 5000 + 2500 + 14 + 12 + 14 + 9 + 9 + 30);
     const ratios = features.map((f) => f.wasteRatio);
     expect(ratios).toEqual([...ratios].sort((a, b) => b - a));
+  });
+
+  it('decides the same with every chunk text sent with its answers as with the pool given to each worker once', async () => {
+    const decisions = () => run.db.readSql('select * from chunk_decisions order by all');
+    const pooled = await decisions();
+    expect(pooled.length).toBeGreaterThan(0);
+    await run.db.run('delete from chunk_decisions');
+    await detectUnusedRetrieval(run.db, parseAuditConfig({}).waste, 2, 0);
+    expect(await decisions()).toEqual(pooled);
   });
 });
 
