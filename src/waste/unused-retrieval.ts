@@ -78,59 +78,59 @@ export const unusedRetrieval: WasteDetector = {
 
 /** The detector, with the chunk pool's limit open to tests (0: every chunk text comes with its answers). */
 export async function detectUnusedRetrieval(db: Database, settings: WasteSettings, threads: number, chunkPoolBytes = CHUNK_POOL_BYTES): Promise<void> {
-    await db.runQuery('chunk_triples');
-    await db.runQuery('chunk_candidates');
-    const chunks = await chunkPool(db, chunkPoolBytes);
-    const pool = new WorkerPool<AnswerChunks[], ChunkUse[][]>(siblingUrl(import.meta.url, 'retrieval-worker'), threads, {
-      minSharedNgrams: settings.retrieval.minSharedNgrams,
-      chunks,
-    } satisfies RetrievalWorkerData);
-    // Decisions go in on a second connection while the candidates stream on the first.
-    const appendConnection = await db.connect();
-    const appender = await appendConnection.createAppender('chunk_decisions');
-    const inFlight = new Set<Promise<void>>();
-    const decide = (keys: Keys[], answers: AnswerChunks[]) => {
-      const task = pool.run(answers).then((uses) =>
-        uses.flat().forEach((use, i) => {
-          const key = keys[i]!;
-          appender.appendVarchar(key.chunkId);
-          appender.appendUHugeInt(key.chunkHash);
-          appender.appendUHugeInt(key.outputHash);
-          if (key.questionHash === null) appender.appendNull();
-          else appender.appendUHugeInt(key.questionHash);
-          appender.appendBoolean(use.used);
-          appender.appendBoolean(use.cited);
-          appender.appendInteger(use.sharedNgrams);
-          appender.endRow();
-        }),
-      );
-      inFlight.add(task);
-      void task.finally(() => inFlight.delete(task)).catch(() => {});
-    };
-    const chunkConnection = await db.connect();
-    try {
-      const answerRows = new RowCursor(await db.connection.stream(querySql('chunk_answers')), ANSWER_COLUMNS, 'chunk_answers');
-      const chunkQuery = chunks ? 'chunk_candidate_keys' : 'chunk_candidate_chunks';
-      const chunkRows = new RowCursor(await chunkConnection.stream(querySql(chunkQuery)), CHUNK_COLUMNS, chunkQuery);
-      let keys: Keys[] = [];
-      let answers: AnswerChunks[] = [];
-      await readAnswers(answerRows, chunkRows, async (answer, answerKeys) => {
-        answers.push(answer);
-        keys.push(...answerKeys);
-        if (keys.length < BATCH_CHUNKS) return;
-        decide(keys, answers);
-        [keys, answers] = [[], []];
-        while (inFlight.size >= pool.size * 2) await Promise.race(inFlight);
-      });
-      if (answers.length > 0) decide(keys, answers);
-      await Promise.all(inFlight);
-      appender.closeSync();
-    } finally {
-      chunkConnection.closeSync();
-      appendConnection.closeSync();
-      await pool.close();
-    }
-    await db.run('drop table if exists undecided_chunks');
-    await db.runQuery('chunk_usage');
-    await db.runQuery('waste/unused_retrieval');
+  await db.runQuery('chunk_triples');
+  await db.runQuery('chunk_candidates');
+  const chunks = await chunkPool(db, chunkPoolBytes);
+  const pool = new WorkerPool<AnswerChunks[], ChunkUse[][]>(siblingUrl(import.meta.url, 'retrieval-worker'), threads, {
+    minSharedNgrams: settings.retrieval.minSharedNgrams,
+    chunks,
+  } satisfies RetrievalWorkerData);
+  // Decisions go in on a second connection while the candidates stream on the first.
+  const appendConnection = await db.connect();
+  const appender = await appendConnection.createAppender('chunk_decisions');
+  const inFlight = new Set<Promise<void>>();
+  const decide = (keys: Keys[], answers: AnswerChunks[]) => {
+    const task = pool.run(answers).then((uses) =>
+      uses.flat().forEach((use, i) => {
+        const key = keys[i]!;
+        appender.appendVarchar(key.chunkId);
+        appender.appendUHugeInt(key.chunkHash);
+        appender.appendUHugeInt(key.outputHash);
+        if (key.questionHash === null) appender.appendNull();
+        else appender.appendUHugeInt(key.questionHash);
+        appender.appendBoolean(use.used);
+        appender.appendBoolean(use.cited);
+        appender.appendInteger(use.sharedNgrams);
+        appender.endRow();
+      }),
+    );
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task)).catch(() => {});
+  };
+  const chunkConnection = await db.connect();
+  try {
+    const answerRows = new RowCursor(await db.connection.stream(querySql('chunk_answers')), ANSWER_COLUMNS, 'chunk_answers');
+    const chunkQuery = chunks ? 'chunk_candidate_keys' : 'chunk_candidate_chunks';
+    const chunkRows = new RowCursor(await chunkConnection.stream(querySql(chunkQuery)), CHUNK_COLUMNS, chunkQuery);
+    let keys: Keys[] = [];
+    let answers: AnswerChunks[] = [];
+    await readAnswers(answerRows, chunkRows, async (answer, answerKeys) => {
+      answers.push(answer);
+      keys.push(...answerKeys);
+      if (keys.length < BATCH_CHUNKS) return;
+      decide(keys, answers);
+      [keys, answers] = [[], []];
+      while (inFlight.size >= pool.size * 2) await Promise.race(inFlight);
+    });
+    if (answers.length > 0) decide(keys, answers);
+    await Promise.all(inFlight);
+    appender.closeSync();
+  } finally {
+    chunkConnection.closeSync();
+    appendConnection.closeSync();
+    await pool.close();
+  }
+  await db.run('drop table if exists undecided_chunks');
+  await db.runQuery('chunk_usage');
+  await db.runQuery('waste/unused_retrieval');
 }
