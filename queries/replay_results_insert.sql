@@ -7,14 +7,6 @@ select
     replay_order.feature,
     replay_order.user_id,
     coalesce(results.routed_model, replay_order.model) as model,
-    results.input_tokens,
-    results.output_tokens,
-    results.cached_tokens,
-    results.cost_usd,
-    results.latency_ms,
-    results.response_cache_hit,
-    results.routed,
-    results.truncated,
-    results.blocked
+    results.* exclude (scenario_no, seq, routed_model)
 from replay_results as results
 inner join replay_order using (seq)

@@ -9,7 +9,7 @@ import { isRecord } from './adapters/chat-messages.js';
 import type { AdapterContext, AdapterResult, ExpandedRecords, LogAdapter, QuarantineReason } from './adapters/types.js';
 import { byteStringOf, fromByteString, hasNonAscii, requestToBytes, toByteString } from './byte-strings.js';
 import { batchText, type LineBatch } from './read.js';
-import { lastUserIndex, segmentRequest, splitRetrieval, type RetrievalSplit } from './segments.js';
+import { lastUserIndex, segmentRequest, splitRetrieval, type RetrievalSplitter } from './segments.js';
 import { countTokens } from '../tokenize/count.js';
 import { encodingForModel, type EncodingName } from '../tokenize/encodings.js';
 
@@ -281,18 +281,18 @@ export class BatchParser {
     return hash;
   }
 
-  /** Retrieved chunks cut out of a user message; the extraction regex reads the decoded text. */
-  private splitUserText(userText: string, explicit: CanonicalRequest['retrieval']): RetrievalSplit {
+  /** Retrieved chunks cut out of a user message held as bytes; the extraction regex reads the decoded text. */
+  private readonly splitUserText: RetrievalSplitter = (userText, explicit) => {
     if (explicit.length > 0 || !this.extract || !hasNonAscii(userText)) return splitRetrieval(userText, explicit, this.extract);
     const split = splitRetrieval(fromByteString(userText), explicit, this.extract);
     return { chunks: split.chunks.map((chunk) => ({ id: toByteString(chunk.id), text: toByteString(chunk.text) })), userText: toByteString(split.userText) };
-  }
+  };
 
   /** Stages a request read as bytes (byte-strings.ts): its row, its segments and their new texts. */
   private stage(request: CanonicalRequest, format: string, line: number, out: Staging): void {
     const defaultFeature = this.byteFields.fieldDefaults?.feature;
     if (request.feature === 'unknown' && defaultFeature !== undefined) request.feature = String(defaultFeature);
-    const segments = segmentRequest(request, (userText, explicit) => this.splitUserText(userText, explicit));
+    const segments = segmentRequest(request, this.splitUserText);
     const lastUser = lastUserIndex(request);
     const userWasSplit = segments.some((segment) => segment.kind === 'retrieval' && segment.messageIndex === lastUser && lastUser >= 0);
     const userMessageHash = userWasSplit ? this.stageText(request.messages![lastUser]!.text, out.texts) : null;

@@ -62,12 +62,15 @@ function messageKind(role: string, index: number, lastUser: number): SegmentKind
   return lastUser >= 0 ? 'tool' : role === 'tool' ? 'tool' : 'history';
 }
 
-/**
- * The request's segments; `split` cuts the chunks out of the last user message (splitRetrieval
- * with the extraction regex, or a regex given here).
- */
-export function segmentRequest(request: CanonicalRequest, split: RegExp | null | ((userText: string, explicit: RetrievalChunk[]) => RetrievalSplit)): Segment[] {
-  const splitUser = typeof split === 'function' ? split : (userText: string, explicit: RetrievalChunk[]) => splitRetrieval(userText, explicit, split);
+/** Cuts the retrieved chunks out of the last user message. */
+export type RetrievalSplitter = (userText: string, explicit: RetrievalChunk[]) => RetrievalSplit;
+
+/** splitRetrieval with this extraction regex. */
+export function splitterFor(extract: RegExp | null): RetrievalSplitter {
+  return (userText, explicit) => splitRetrieval(userText, explicit, extract);
+}
+
+export function segmentRequest(request: CanonicalRequest, splitUser: RetrievalSplitter): Segment[] {
   const segments: Segment[] = [];
   const push = (kind: SegmentKind, role: string | null, messageIndex: number | null, chunkId: string | null, text: string) => {
     if (text !== '') segments.push({ ordinal: segments.length, kind, role, messageIndex, chunkId, text });

@@ -89,8 +89,7 @@ export async function visitReplayRequests(chunk: DuckDBDataChunk, at: Record<Col
   const [inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens, costUsd, question, o200k, cl100k] = (
     ['input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens', 'cache_write_1h_tokens', 'cost_usd', 'question', 'prompt_tokens_o200k', 'prompt_tokens_cl100k'] as const
   ).map(vector);
-  const rows = chunk.rowCount;
-  for (let row = 0; row < rows; row++) {
+  for (let row = 0; row < chunk.rowCount; row++) {
     const place = seq!.getItem(row) as number;
     visit({
       seq: place,

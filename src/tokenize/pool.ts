@@ -5,6 +5,40 @@ import { siblingUrl, WorkerPool } from '../worker-pool.js';
 import type { EncodingName } from './encodings.js';
 import type { CountTask } from './worker.js';
 
+/**
+ * Texts as UTF-8, one after another in one buffer, each ending at its offset in `ends`: what a
+ * worker is sent (the buffer moves to it, and it decodes the texts there).
+ */
+export class Utf8Texts {
+  private readonly ends: number[] = [];
+  private utf8: Uint8Array;
+  bytes = 0;
+  constructor(capacity = 64 * 1024) {
+    this.utf8 = new Uint8Array(capacity);
+  }
+
+  get count(): number {
+    return this.ends.length;
+  }
+
+  /** Copies the text in now (`utf8` may be DuckDB's own memory, which its next chunk reuses). */
+  add(utf8: Uint8Array): void {
+    if (this.bytes + utf8.byteLength > this.utf8.byteLength) {
+      const grown = new Uint8Array(Math.max(this.utf8.byteLength * 2, this.bytes + utf8.byteLength));
+      grown.set(this.utf8.subarray(0, this.bytes));
+      this.utf8 = grown;
+    }
+    this.utf8.set(utf8, this.bytes);
+    this.bytes += utf8.byteLength;
+    this.ends.push(this.bytes);
+  }
+
+  /** The task for a worker; the texts are not to be added to after. */
+  task(encoding: EncodingName): CountTask {
+    return { encoding, utf8: this.utf8.subarray(0, this.bytes), ends: Uint32Array.from(this.ends) };
+  }
+}
+
 /** Batches big enough to amortize a message, small enough that one call spreads over all workers. */
 const MIN_BATCH_CHARS = 64 * 1024;
 const MAX_BATCH_CHARS = 1024 * 1024;
@@ -37,21 +71,22 @@ export class TokenizerPool {
 
   /** The token count of each text, in order. */
   async count(encoding: EncodingName, texts: string[]): Promise<number[]> {
-    this.texts += texts.length;
-    for (const text of texts) this.bytes += Buffer.byteLength(text, 'utf8');
-    const batches = cutBatches(texts, this.size);
-    const counts = await Promise.all(batches.map((batch) => this.workers.run({ encoding, texts: batch })));
+    const counts = await Promise.all(
+      cutBatches(texts, this.size).map((batch) => {
+        const utf8 = new Utf8Texts();
+        for (const text of batch) utf8.add(Buffer.from(text, 'utf8'));
+        return this.countUtf8(encoding, utf8);
+      }),
+    );
     return counts.flat();
   }
 
-  /**
-   * The token count of each text of a batch given as UTF-8, the texts one after another, each
-   * ending at its `ends` offset: one task, its bytes moved to the worker, not copied.
-   */
-  async countUtf8(encoding: EncodingName, utf8: Uint8Array, ends: Uint32Array): Promise<number[]> {
-    this.texts += ends.length;
-    this.bytes += utf8.byteLength;
-    return this.workers.run({ encoding, utf8, ends }, [utf8.buffer as ArrayBuffer, ends.buffer as ArrayBuffer]);
+  /** The token count of each of the texts, as one task whose bytes move to the worker, not copied. */
+  async countUtf8(encoding: EncodingName, texts: Utf8Texts): Promise<number[]> {
+    this.texts += texts.count;
+    this.bytes += texts.bytes;
+    const task = texts.task(encoding);
+    return this.workers.run(task, [task.utf8.buffer as ArrayBuffer, task.ends.buffer as ArrayBuffer]);
   }
 
   close(): Promise<void> {

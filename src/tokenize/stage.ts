@@ -4,7 +4,7 @@
 import type { DuckDBBlobVector } from '@duckdb/node-api';
 import { querySql, type Database } from '../db.js';
 import { encodingForModel, isExactEncoding, type EncodingName } from './encodings.js';
-import { TokenizerPool } from './pool.js';
+import { TokenizerPool, Utf8Texts } from './pool.js';
 
 export interface TokenStageStats {
   distinctTexts: number;
@@ -61,8 +61,7 @@ export async function countMissingTexts(
   let distinctBytes = 0;
   const inFlight = new Set<Promise<void>>();
   const flush = (batch: TextBatch) => {
-    const { utf8, ends } = batch.joined();
-    const task = pool.countUtf8(batch.encoding, utf8, ends).then((counts) => {
+    const task = pool.countUtf8(batch.encoding, batch.texts).then((counts) => {
       onCounted(counts.length);
       counts.forEach((tokens, i) => {
         appender.appendUHugeInt(batch.hashes[i]!);
@@ -84,11 +83,11 @@ export async function countMissingTexts(
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const [encodings, hashes, texts] = [chunk.getColumnValues(0), chunk.getColumnValues(1), chunk.getColumnVector(2) as DuckDBBlobVector];
-      const rows = chunk.rowCount;
-      for (let row = 0; row < rows; row++) {
+      // (the loop reads chunk.rowCount so the chunk, whose memory getItemBytes views, stays alive)
+      for (let row = 0; row < chunk.rowCount; row++) {
         const encoding = encodings[row] as EncodingName;
         let batch = batches.get(encoding);
-        if (!batch || batch.bytes >= BATCH_BYTES) {
+        if (!batch || batch.texts.bytes >= BATCH_BYTES) {
           if (batch) flush(batch);
           batch = new TextBatch(encoding);
           batches.set(encoding, batch);
@@ -111,30 +110,15 @@ export async function countMissingTexts(
   return { distinctTexts, distinctBytes, textsTokenized: pool.textsTokenized };
 }
 
-/** Texts of one encoding on their way to a worker, as UTF-8, copied in as they are read. */
+/** Texts of one encoding on their way to a worker, with their hashes. */
 class TextBatch {
   readonly hashes: bigint[] = [];
-  private readonly ends: number[] = [];
-  private utf8 = new Uint8Array(BATCH_BYTES * 2);
-  bytes = 0;
+  readonly texts = new Utf8Texts(BATCH_BYTES * 2);
   constructor(readonly encoding: EncodingName) {}
 
-  /** `utf8` may be DuckDB's own memory, which the next chunk reuses: it is copied now. */
   add(hash: bigint, utf8: Uint8Array): void {
-    if (this.bytes + utf8.byteLength > this.utf8.byteLength) {
-      const grown = new Uint8Array(Math.max(this.utf8.byteLength * 2, this.bytes + utf8.byteLength));
-      grown.set(this.utf8.subarray(0, this.bytes));
-      this.utf8 = grown;
-    }
-    this.utf8.set(utf8, this.bytes);
-    this.bytes += utf8.byteLength;
     this.hashes.push(hash);
-    this.ends.push(this.bytes);
-  }
-
-  /** The texts one after another in a buffer of their own, and where each ends. */
-  joined(): { utf8: Uint8Array; ends: Uint32Array } {
-    return { utf8: this.utf8.slice(0, this.bytes), ends: Uint32Array.from(this.ends) };
+    this.texts.add(utf8);
   }
 }
 

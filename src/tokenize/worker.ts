@@ -1,15 +1,18 @@
-// Worker thread: counts the tokens of batches of texts in one encoding (the stage sends them as
-// UTF-8 bytes straight from DuckDB, which this thread decodes, not the main one).
+// Worker thread: counts the tokens of batches of texts in one encoding. They come as UTF-8 bytes
+// (the token stage's straight from DuckDB), which this thread decodes, not the main one.
 import { parentPort } from 'node:worker_threads';
 import { serveTasks } from '../worker-pool.js';
 import { countTokens } from './count.js';
 import type { EncodingName } from './encodings.js';
 
-/** Texts to count in one encoding: as strings, or as UTF-8 one after another (`utf8`, each ending at its `ends`). */
-export type CountTask = { encoding: EncodingName; texts: string[] } | { encoding: EncodingName; utf8: Uint8Array; ends: Uint32Array };
+/** Texts to count in one encoding, as UTF-8 one after another, each ending at its `ends` (pool.ts Utf8Texts). */
+export interface CountTask {
+  encoding: EncodingName;
+  utf8: Uint8Array;
+  ends: Uint32Array;
+}
 
 function count(task: CountTask): number[] {
-  if ('texts' in task) return task.texts.map((text) => countTokens(text, task.encoding));
   const bytes = Buffer.from(task.utf8.buffer, task.utf8.byteOffset, task.utf8.byteLength);
   const counts: number[] = [];
   let start = 0;

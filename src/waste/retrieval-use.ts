@@ -12,15 +12,6 @@ export function words(text: string): string[] {
     .filter((word) => word !== '');
 }
 
-/** The n-grams of a word list in order, repeats included (the same strings as joining with ' '). */
-function* ngramsOf(list: string[], n: number): Generator<string> {
-  for (let i = 0; i + n <= list.length; i++) yield list.slice(i, i + n).join(' ');
-}
-
-export function wordNgrams(text: string, n = NGRAM): Set<string> {
-  return new Set(ngramsOf(words(text), n));
-}
-
 /** Words seen most recently by this process, past which the numbering starts over. */
 const MAX_WORDS = 1 << 20;
 

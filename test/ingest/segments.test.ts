@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyUsage, type CanonicalRequest } from '../../src/ingest/canonical.js';
-import { segmentRequest, splitRetrieval } from '../../src/ingest/segments.js';
+import { segmentRequest, splitRetrieval, splitterFor } from '../../src/ingest/segments.js';
 import { DEFAULT_RETRIEVAL_EXTRACT } from '../../src/config/audit.js';
 
 const extract = new RegExp(DEFAULT_RETRIEVAL_EXTRACT, 'g');
@@ -42,7 +42,7 @@ describe('segments', () => {
         ],
         output: 'a2',
       }),
-      extract,
+      splitterFor(extract),
     );
     expect(segments.map((s) => [s.kind, s.text])).toEqual([
       ['system', 'sys'],
@@ -62,7 +62,7 @@ describe('segments', () => {
           { role: 'tool', text: '[{"flight":"UA1"}]' },
         ],
       }),
-      extract,
+      splitterFor(extract),
     );
     expect(segments.map((s) => s.kind)).toEqual(['user', 'tool', 'tool']);
   });
@@ -91,14 +91,14 @@ describe('segments', () => {
           { role: 'user', text: 'second?' },
         ],
       }),
-      extract,
+      splitterFor(extract),
     );
     expect(segments.filter((s) => s.kind === 'retrieval')).toEqual([]);
     expect(segments[0]).toMatchObject({ kind: 'history', text: '<document id="old">Old chunk.</document> first?' });
   });
 
   it('skips empty texts but keeps the rest numbered in order', () => {
-    const segments = segmentRequest(request({ messages: [{ role: 'system', text: '' }, { role: 'user', text: 'hi' }] }), extract);
+    const segments = segmentRequest(request({ messages: [{ role: 'system', text: '' }, { role: 'user', text: 'hi' }] }), splitterFor(extract));
     expect(segments).toEqual([{ ordinal: 0, kind: 'user', role: 'user', messageIndex: 1, chunkId: null, text: 'hi' }]);
   });
 });

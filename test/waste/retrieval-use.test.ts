@@ -1,7 +1,7 @@
 // The chunk-use decision of unused_retrieval: a citation of the chunk's id as a whole token, or
 // enough shared word 4-grams that are not in the question.
 import { describe, expect, it } from 'vitest';
-import { citesId, decideAnswerChunks, decideChunkUse, wordNgrams } from '../../src/waste/retrieval-use.js';
+import { citesId, decideAnswerChunks, decideChunkUse, words } from '../../src/waste/retrieval-use.js';
 import { mulberry32 } from '../random.js';
 
 describe('citesId', () => {
@@ -43,6 +43,12 @@ describe('decideChunkUse', () => {
     expect(use).toEqual({ used: false, cited: false, sharedNgrams: 0 });
   });
 });
+
+/** A text's distinct word 4-grams as the words joined with spaces. */
+function wordNgrams(text: string): Set<string> {
+  const list = words(text);
+  return new Set(list.slice(3).map((_, i) => list.slice(i, i + 4).join(' ')));
+}
 
 /** The rule as DESIGN.md words it, on Sets of joined words: what the numbered 4-grams must equal. */
 function referenceShared(chunk: string, output: string, question: string): number {

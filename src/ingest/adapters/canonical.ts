@@ -121,8 +121,11 @@ function outputFrom(output: CanonicalLine['output']): { text: string | null; cho
   return { text: output, choices: 1 };
 }
 
+/** The text of a value the adapter reads as characters (AdapterContext.readText). */
+const textReader = (context: AdapterContext) => context.readText ?? ((value: string) => value);
+
 function toRequest(line: CanonicalLine, timestampMs: number, context: AdapterContext): AdapterResult {
-  const read = context.readText ?? ((value: string) => value);
+  const read = textReader(context);
   const messages = [];
   for (const [index, message] of (line.messages ?? []).entries()) {
     const role = canonicalRole(read(message.role));
@@ -172,7 +175,7 @@ export const canonicalAdapter: LogAdapter = {
     }
     const inconsistency = usageInconsistency(usageFrom(line));
     if (inconsistency) return { ok: false, reason: 'invalid field', detail: inconsistency };
-    const timestampMs = parseTimestampMs(typeof line.timestamp === 'string' && context.readText ? context.readText(line.timestamp) : line.timestamp);
+    const timestampMs = parseTimestampMs(typeof line.timestamp === 'string' ? textReader(context)(line.timestamp) : line.timestamp);
     if (timestampMs === null) {
       return { ok: false, reason: 'invalid timestamp', detail: `timestamp: cannot read ${showValue(line.timestamp)} as ISO 8601 or epoch seconds/ms` };
     }
