@@ -59,71 +59,70 @@ export function textHash(text: string): string {
   return hashOfBytes(toByteString(text));
 }
 
-/** Characters from each end of a text in its memo key. */
-const KEY_ENDS = 12;
+/** Texts this long or shorter are their own memo key. */
+const SHORT_TEXT = 24;
 
 interface MemoEntry {
   text: string;
   hash: string;
+  /** The file (BatchParser's count of files) whose staged texts hold this text already. */
+  stagedIn: number;
   /** Another text with the same memo key. */
   next: MemoEntry | undefined;
 }
 
 /**
- * Content hashes of recently seen texts: a system prompt or a session's history is re-sent on
- * every call, and finding it again is much cheaper than md5. Keyed by a text's length and its
- * ends, not by the text (V8 would hash every character of it on every lookup); a hit is the
- * same text compared whole. Bounded by characters held, in two generations.
+ * A long byte string's memo key: its length and three of its bytes, as one number (exact in a
+ * double: a record, so a text, is at most 2^24 bytes). V8 hashes a number at once, where a
+ * string key is built and hashed character by character; texts that share a key are told
+ * apart by comparing them whole.
+ */
+function memoKey(text: string): number {
+  const length = text.length;
+  const bytes = (text.charCodeAt(length >> 1) & 0xff) | ((text.charCodeAt(length >> 2) & 0xff) << 8) | ((text.charCodeAt(length - 1) & 0xff) << 16);
+  return length * 2 ** 24 + bytes;
+}
+
+/**
+ * Content hashes of recently seen texts, and which file staged each: a system prompt or a
+ * session's history is re-sent on every call, and finding it again is much cheaper than md5.
+ * A hit is the same text compared whole. Bounded by characters held, in two generations; a text
+ * that falls out is hashed (and staged) again, and DuckDB drops the repeat.
  */
 class TextHashes {
-  private current = new Map<string, MemoEntry>();
-  private previous = new Map<string, MemoEntry>();
+  private current = new Map<string | number, MemoEntry>();
+  private previous = new Map<string | number, MemoEntry>();
   private chars = 0;
   constructor(private readonly capacityChars: number) {}
 
-  hash(text: string): string {
-    const key = text.length <= 2 * KEY_ENDS ? text : `${text.length}|${text.slice(0, KEY_ENDS)}${text.slice(-KEY_ENDS)}`;
+  entry(text: string): MemoEntry {
+    const key = text.length <= SHORT_TEXT ? text : memoKey(text);
     const found = find(this.current.get(key), text);
     if (found !== undefined) return found;
-    const hash = find(this.previous.get(key), text) ?? hashOfBytes(text);
+    const entry = find(this.previous.get(key), text) ?? { text, hash: hashOfBytes(text), stagedIn: -1, next: undefined };
     if (this.chars + text.length > this.capacityChars) {
       this.previous = this.current;
       this.current = new Map();
       this.chars = 0;
     }
-    this.current.set(key, { text, hash, next: this.current.get(key) });
+    entry.next = this.current.get(key);
+    this.current.set(key, entry);
     this.chars += text.length;
-    return hash;
+    return entry;
   }
 }
 
-function find(entry: MemoEntry | undefined, text: string): string | undefined {
-  for (; entry !== undefined; entry = entry.next) if (entry.text === text) return entry.hash;
+function find(entry: MemoEntry | undefined, text: string): MemoEntry | undefined {
+  for (; entry !== undefined; entry = entry.next) if (entry.text === text) return entry;
   return undefined;
-}
-
-/** Remembers recently staged texts so repeats are not sent to DuckDB again (bounded memory). */
-class RecentTexts {
-  private current = new Set<string>();
-  private previous = new Set<string>();
-  constructor(private readonly capacity: number) {}
-  /** True the first time a hash is seen recently. */
-  add(hash: string): boolean {
-    if (this.current.has(hash) || this.previous.has(hash)) return false;
-    if (this.current.size >= this.capacity) {
-      this.previous = this.current;
-      this.current = new Set();
-    }
-    this.current.add(hash);
-    return true;
-  }
 }
 
 export class BatchParser {
   private readonly extract: RegExp | null;
-  private recentTexts = new RecentTexts(200_000);
   private readonly textHashes = new TextHashes(32 * 1024 * 1024);
   private currentFile = '';
+  /** Files begun: a text staged for an earlier file is staged again (each file loads in its own transaction). */
+  private files = 0;
   /** The current file's path as a byte string, for the staged rows. */
   private currentFileBytes = '';
   /** The config's field paths and defaults as byte strings, to read records parsed from bytes. */
@@ -141,7 +140,7 @@ export class BatchParser {
       // Each file loads in its own transaction: texts staged for another file don't count.
       this.currentFile = batch.file;
       this.currentFileBytes = toByteString(batch.file);
-      this.recentTexts = new RecentTexts(200_000);
+      this.files++;
     }
     for (const reject of batch.rejects ?? []) {
       out.rowsRead++;
@@ -276,9 +275,12 @@ export class BatchParser {
 
   /** The text's hash, staging the text itself unless this worker staged it recently. */
   private stageText(text: string, texts: string[]): string {
-    const hash = this.textHashes.hash(text);
-    if (this.recentTexts.add(hash)) texts.push(`{"text_hash":"${hash}","text":${JSON.stringify(text)}}`);
-    return hash;
+    const entry = this.textHashes.entry(text);
+    if (entry.stagedIn !== this.files) {
+      entry.stagedIn = this.files;
+      texts.push(`{"text_hash":"${entry.hash}","text":${JSON.stringify(text)}}`);
+    }
+    return entry.hash;
   }
 
   /** Retrieved chunks cut out of a user message held as bytes; the extraction regex reads the decoded text. */
