@@ -316,7 +316,7 @@ export class BatchParser {
       request.messages === null
         ? null
         : hashOfBytes(JSON.stringify([request.messages.map((m) => [m.role, m.name ?? null]), promptSegments, userMessageHash, request.retrieval.map((c) => c.id)]));
-    out.requests.push(JSON.stringify({ ...requestRow(request, format, this.currentFileBytes, line, nameTokens), messages_hash: messagesHash, user_message_hash: userMessageHash }));
+    out.requests.push(JSON.stringify(requestRow(request, format, this.currentFileBytes, line, { nameTokens, messagesHash, userMessageHash })));
   }
 
   /** Tokens of the messages' `name` fields: part of the prompt, but not of any segment. */
@@ -366,8 +366,18 @@ function joinLines(lines: string[]): Uint8Array {
   return bytes;
 }
 
-/** The staging row of `requests` (column names of queries/tables/requests.sql). */
-function requestRow(request: CanonicalRequest, format: string, file: string, line: number, nameTokens: number): Record<string, unknown> {
+/** What the parser works out about a request beyond its fields. */
+interface RequestDerived {
+  nameTokens: number;
+  messagesHash: string | null;
+  userMessageHash: string | null;
+}
+
+/**
+ * The staging row of `requests` (column names of queries/load/stage_requests.sql), as one object
+ * literal: JSON.stringify is several times faster on it than on a spread copy.
+ */
+function requestRow(request: CanonicalRequest, format: string, file: string, line: number, derived: RequestDerived): Record<string, unknown> {
   const { usage, params, messages } = request;
   return {
     request_id: request.requestId,
@@ -380,7 +390,7 @@ function requestRow(request: CanonicalRequest, format: string, file: string, lin
     has_text: messages !== null,
     message_count: messages?.length ?? 0,
     name_count: messages?.filter((message) => message.name).length ?? 0,
-    name_tokens: nameTokens,
+    name_tokens: derived.nameTokens,
     choice_count: request.choiceCount,
     finish_reason: request.finishReason,
     status: request.status,
@@ -397,6 +407,8 @@ function requestRow(request: CanonicalRequest, format: string, file: string, lin
     temperature: params.temperature,
     n: params.n,
     params_hash: hashOfBytes(stableJson([params.maxTokens, params.temperature, params.n, params.other])),
+    messages_hash: derived.messagesHash,
+    user_message_hash: derived.userMessageHash,
     logged_cost_usd: request.loggedCostUsd,
     format,
     source_file: file,
