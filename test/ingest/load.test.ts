@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db.js';
-import { loadLogFiles } from '../../src/ingest/load.js';
+import { insertThreads, loadLogFiles } from '../../src/ingest/load.js';
 import { removeStaleStageDirs } from '../../src/ingest/stage-files.js';
 import { findLogFiles, InputError } from '../../src/ingest/read.js';
 import { DEFAULT_RETRIEVAL_EXTRACT } from '../../src/config/audit.js';
@@ -167,6 +167,23 @@ describe('a file loaded in parts', () => {
     // and no transaction is left open
     await db.run('begin transaction');
     await db.run('rollback');
+  });
+});
+
+describe("DuckDB's threads while loading", () => {
+  const threads = async () => Number((await db.readSql<{ n: string }>("select current_setting('threads') as n"))[0]!.n);
+
+  it('are half the parse workers, at least one', () => {
+    expect([1, 2, 3, 4, 8].map(insertThreads)).toEqual([1, 1, 1, 2, 4]);
+  });
+
+  it('are set back after the load, or after a failed one', async () => {
+    await db.run('set threads = 3');
+    await loadLogFiles(db, findLogFiles([FIXTURE]), { settings, threads: 4 });
+    expect(await threads()).toBe(3);
+    await db.run('drop table quarantine');
+    await expect(loadLogFiles(db, findLogFiles([FIXTURE]), { settings, threads: 1 })).rejects.toThrow(/quarantine/);
+    expect(await threads()).toBe(3);
   });
 });
 
