@@ -2,7 +2,7 @@
 // (the token stage's straight from DuckDB), which this thread decodes, not the main one.
 import { parentPort } from 'node:worker_threads';
 import { serveTasks } from '../worker-pool.js';
-import { countTokens } from './count.js';
+import { countTokensByLine } from './count.js';
 import type { EncodingName } from './encodings.js';
 
 /** Texts to count in one encoding, as UTF-8 one after another, each ending at its `ends` (pool.ts Utf8Texts). */
@@ -17,7 +17,7 @@ function count(task: CountTask): number[] {
   const counts: number[] = [];
   let start = 0;
   for (const end of task.ends) {
-    counts.push(countTokens(bytes.toString('utf8', start, end), task.encoding));
+    counts.push(countTokensByLine(bytes.toString('utf8', start, end), task.encoding));
     start = end;
   }
   return counts;

@@ -5,7 +5,7 @@ import { getEncoding } from 'js-tiktoken';
 import cl100kRanks from 'js-tiktoken/ranks/cl100k_base';
 import o200kRanks from 'js-tiktoken/ranks/o200k_base';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chatOverheadTokens, countTokens, countTokensReference, PRETOKENIZER_PATTERNS, splitAdditive } from '../../src/tokenize/count.js';
+import { chatOverheadTokens, countTokens, countTokensByLine, countTokensReference, PRETOKENIZER_PATTERNS, splitAdditive } from '../../src/tokenize/count.js';
 import type { EncodingName } from '../../src/tokenize/encodings.js';
 import { mulberry32 } from '../random.js';
 
@@ -108,6 +108,18 @@ describe.each(ENCODINGS)('token counts equal to js-tiktoken (%s)', (encoding) =>
 
   it('counts 10,000 varied texts exactly as js-tiktoken does', () => {
     const mismatches = texts.filter((text, i) => countTokens(text, encoding) !== reference[i]);
+    expect(mismatches).toEqual([]);
+  });
+
+  it('counts them line by line through the line memo exactly as js-tiktoken does, lines seen in other texts and places included', () => {
+    // long texts made of the varied texts' lines, shuffled: a line comes back first, last, in
+    // the middle and after other lines, and the memo gives it the count it had elsewhere
+    const random = mulberry32(11);
+    const lines = texts.flatMap(splitAdditive);
+    const joined = Array.from({ length: 2_000 }, () => Array.from({ length: 2 + Math.floor(random() * 12) }, () => lines[Math.floor(random() * lines.length)]).join(''));
+    const long = [...texts, ...texts, ...joined].filter((text) => text.length >= 256);
+    expect(long.length).toBeGreaterThan(2_000);
+    const mismatches = long.filter((text) => countTokensByLine(text, encoding) !== countTokensReference(text, encoding));
     expect(mismatches).toEqual([]);
   });
 
