@@ -273,7 +273,7 @@ export class BatchParser {
     }
   }
 
-  /** The text's hash, staging the text itself unless this worker staged it recently. */
+  /** The text's hash, staging the text itself unless this worker staged it for this file while its memo held it. */
   private stageText(text: string, texts: string[]): string {
     const entry = this.textHashes.entry(text);
     if (entry.stagedIn !== this.files) {
