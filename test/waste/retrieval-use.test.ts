@@ -76,6 +76,24 @@ describe('decideAnswerChunks', () => {
     }
   });
 
+  it('reads words as the rule does around punctuation, symbols, Unicode white space and surrogates', () => {
+    // pieces glued together with no separator between some of them, so punctuation falls inside words
+    const pieces = ['İstanbul', 'ΟΔΟΣ', 'σ', '£12.50', 'a_b', 'x', 'kb-7', 'e\u0301', '\u0007', '«quote»', '1,234', '𝐀𝐁', '😀', '\ud800', '\udc00', 'ß', 'ǅ', '—'];
+    const separators = [' ', '\n', '\t', '\u00a0', '\u2003', '\u3000', '\ufeff', '\u2028', '', '', '.', '-'];
+    const pick = <T,>(list: T[]) => list[Math.floor(random() * list.length)]!;
+    const text = (length: number) => Array.from({ length }, () => pick(pieces) + pick(separators)).join('');
+    for (let answer = 0; answer < 300; answer++) {
+      const output = text(5 + Math.floor(random() * 60));
+      const question = text(Math.floor(random() * 20));
+      const chunks = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, i) => {
+        const chunk = random() < 0.3 ? output.slice(Math.floor(random() * output.length)) : text(Math.floor(random() * 60));
+        return { chunkId: `c${i}`, chunk, chunkKey: `text:${chunk}` };
+      });
+      const uses = decideAnswerChunks(output, question, chunks, 2);
+      expect(uses.map((use) => use.sharedNgrams)).toEqual(chunks.map(({ chunk }) => referenceShared(chunk, output, question)));
+    }
+  });
+
   it('still counts right once it has numbered more words than it keeps', () => {
     // over a million distinct words: the numbering starts over before the next answer
     const many = Array.from({ length: 1_050_000 }, (_, i) => `w${i}`).join(' ');
