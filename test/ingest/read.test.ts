@@ -1,0 +1,53 @@
+// Reading JSONL files in line batches: every line once, with its number, whatever the batch size.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { readLineBatches } from '../../src/ingest/read.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-read-'));
+
+/** Each line a batch held, by its line number. */
+async function linesRead(path: string, batchBytes: number): Promise<Map<number, string>> {
+  const lines = new Map<number, string>();
+  const buffers = new Set<ArrayBufferLike>();
+  for await (const batch of readLineBatches(path, batchBytes)) {
+    // each batch owns its buffer: it is moved to a worker, not copied
+    expect(buffers.has(batch.bytes!.buffer)).toBe(false);
+    buffers.add(batch.bytes!.buffer);
+    Buffer.from(batch.bytes!).toString('utf8').split('\n').forEach((line, i) => {
+      if (line !== '') lines.set(batch.firstLine + i, line);
+    });
+  }
+  return lines;
+}
+
+const text = ['{"a":1}', '', '{"b":"é€😀"}', 'x'.repeat(300), '{"c":3}\r', '{"d":"a line longer than a batch, and then some more"}', '{"e":5}'].join('\n');
+const expected = new Map(
+  text
+    .split('\n')
+    .map((line, i) => [i + 1, line] as const)
+    .filter(([, line]) => line !== ''),
+);
+
+describe('readLineBatches', () => {
+  it.each([1, 7, 16, 64, 4096])('reads every line once with its number in batches of %i bytes', async (batchBytes) => {
+    const path = join(dir, `plain-${batchBytes}.jsonl`);
+    writeFileSync(path, text);
+    expect(await linesRead(path, batchBytes)).toEqual(expected);
+  });
+
+  it('reads a file that ends with a newline, and an empty file', async () => {
+    writeFileSync(join(dir, 'newline.jsonl'), `${text}\n`);
+    expect(await linesRead(join(dir, 'newline.jsonl'), 16)).toEqual(expected);
+    writeFileSync(join(dir, 'empty.jsonl'), '');
+    expect(await linesRead(join(dir, 'empty.jsonl'), 16)).toEqual(new Map());
+  });
+
+  it('reads a gzipped file to the same lines', async () => {
+    const path = join(dir, 'lines.jsonl.gz');
+    writeFileSync(path, gzipSync(text));
+    expect(await linesRead(path, 16)).toEqual(expected);
+  });
+});
