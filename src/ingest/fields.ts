@@ -98,6 +98,8 @@ export function toolCallsText(message: Record<string, unknown>): string {
 }
 
 export function messageText(message: Record<string, unknown>): string {
+  // the common case, a plain text message, without the lists below
+  if (typeof message.content === 'string' && message.tool_calls === undefined && message.function_call === undefined) return message.content;
   const parts = [contentText(message.content), toolCallsText(message)].filter((part) => part !== '');
   return parts.join('\n');
 }
