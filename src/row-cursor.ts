@@ -23,6 +23,8 @@ export class RowCursor<C extends string> {
   /** The chunk's row count (asking the chunk is a call into DuckDB). */
   private rows = 0;
   private done = false;
+  /** Rows fetched from DuckDB so far, taken or not (for Database.assertStreamedAll). */
+  rowsFetched = 0;
 
   /** `columns` are the vectors `takeWhile` passes, in this order. */
   constructor(
@@ -53,6 +55,14 @@ export class RowCursor<C extends string> {
     return read(this.vectors, this.row++);
   }
 
+  /** Reads past every row left, so that `rowsFetched` is all the result gave. */
+  async skipRest(): Promise<void> {
+    await this.takeWhile(
+      () => true,
+      () => {},
+    );
+  }
+
   private async fetch(): Promise<boolean> {
     const chunk = await this.result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) {
@@ -61,6 +71,7 @@ export class RowCursor<C extends string> {
     }
     this.chunk = chunk;
     this.rows = chunk.rowCount;
+    this.rowsFetched += chunk.rowCount;
     this.vectors = this.columns.map((column) => chunk.getColumnVector(this.at[column]));
     this.row = 0;
     return true;

@@ -12,6 +12,25 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
+describe('a streamed result that DuckDB ends early', () => {
+  it('is an error, not fewer rows', async () => {
+    // rows past 300,000 fail: DuckDB's stream then ends as if it were done, with no error
+    const sql = "select case when i < 300000 then i else error('row ' || i) end as v from range(400000) t(i)";
+    const cursor = new RowCursor(await db.connection.stream(sql), ['v'] as const, 'test');
+    await cursor.skipRest();
+    expect(cursor.rowsFetched).toBeLessThan(400_000);
+    await expect(db.assertStreamedAll('test', undefined, cursor.rowsFetched, sql)).rejects.toThrow(/test: DuckDB ended the result after \d+ of its 400000 rows|row 3\d{5}/);
+  });
+
+  it('passes a result read to its end', async () => {
+    const sql = 'select i from range(5000) t(i) order by i';
+    const cursor = new RowCursor(await db.connection.stream(sql), ['i'] as const, 'test');
+    await cursor.skipRest();
+    expect(cursor.rowsFetched).toBe(5000);
+    await db.assertStreamedAll('test', undefined, cursor.rowsFetched, sql);
+  });
+});
+
 describe('RowCursor', () => {
   it('hands each key its run of rows, across chunks, and none to a key without rows', async () => {
     // 3,000 keys with i % 4 rows each (0 to 3): 4,500 rows, over two DuckDB chunks of 2,048

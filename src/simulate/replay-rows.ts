@@ -73,6 +73,12 @@ export class SegmentCursor {
     );
     return segments;
   }
+
+  /** Every row the result gave, once the replay is through (skipping any no request claimed). */
+  async rowsRead(): Promise<number> {
+    await this.rows.skipRest();
+    return this.rows.rowsFetched;
+  }
 }
 
 /** The request columns' positions in a replay_requests result. */

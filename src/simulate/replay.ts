@@ -143,6 +143,8 @@ export async function runSimulation(db: Database, file: ScenarioFile, options: S
     }
     results.flush();
     appender.closeSync();
+    await db.assertStreamedAll('replay_requests', replayRequestParams(withQuestions), requests);
+    await db.assertStreamedAll('replay_segments', replaySegmentParams(), await segments.rowsRead());
   } finally {
     segmentConnection.closeSync();
     appendConnection.closeSync();

@@ -125,6 +125,9 @@ export async function detectUnusedRetrieval(db: Database, settings: WasteSetting
     if (answers.length > 0) decide(keys, answers);
     await Promise.all(inFlight);
     appender.closeSync();
+    await chunkRows.skipRest();
+    await db.assertStreamedAll('chunk_answers', undefined, answerRows.rowsFetched);
+    await db.assertStreamedAll(chunkQuery, undefined, chunkRows.rowsFetched);
   } finally {
     chunkConnection.closeSync();
     appendConnection.closeSync();

@@ -22,6 +22,10 @@ export async function* parquetLineBatches(path: string, batchRows = 8192): Async
       }
     }
     if (lines.length > 0) yield { firstLine, text: lines.join('\n') };
+    // a streaming result that fails part way ends as if it were done (Database.assertStreamedAll)
+    const [counted] = (await connection.runAndReadAll('select count(*) as n from read_parquet($path)', { path })).getRowObjectsJson();
+    const rows = firstLine - 1 + lines.length;
+    if (Number(counted?.n) !== rows) throw new Error(`${path}: DuckDB ended reading the file after ${rows} of its ${String(counted?.n)} rows`);
   } finally {
     connection.closeSync();
     instance.closeSync();
