@@ -1,7 +1,8 @@
 // The chunk-use decision of unused_retrieval: a citation of the chunk's id as a whole token, or
 // enough shared word 4-grams that are not in the question.
 import { describe, expect, it } from 'vitest';
-import { citesId, decideAnswerChunks, decideChunkUse, words } from '../../src/waste/retrieval-use.js';
+import { citesId, decideAnswerChunks, decideChunkUse } from '../../src/waste/retrieval-use.js';
+import { words } from '../../src/waste/word-grams.js';
 import { mulberry32 } from '../random.js';
 
 describe('citesId', () => {
