@@ -157,7 +157,8 @@ async function* plainBatches(path: string, batchBytes: number): AsyncGenerator<U
   try {
     let rest = new Uint8Array(0);
     for (;;) {
-      const buffer = new Uint8Array(rest.length + batchBytes);
+      // (a line longer than a batch doubles the next buffer, so a huge line is not copied again and again)
+      const buffer = new Uint8Array(rest.length + Math.max(batchBytes, rest.length));
       buffer.set(rest);
       let filled = rest.length;
       for (let read = -1; read !== 0 && filled < buffer.length; filled += read) {
