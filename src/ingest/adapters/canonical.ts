@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { emptyUsage, type CanonicalRequest, type LoggedUsage } from '../canonical.js';
 import { canonicalRole, parseTimestampMs, readPath, toMessage } from '../fields.js';
 import type { AdapterContext, AdapterResult, LogAdapter } from './types.js';
-import { zodRejection } from './chat-messages.js';
+import { isRecord, zodRejection } from './chat-messages.js';
 import { showValue } from '../../config/issues.js';
 import { inferProvider } from '../../pricing/catalogue.js';
 
@@ -63,52 +63,50 @@ type CanonicalLine = z.output<typeof lineSchema>;
 // anything else (or anything wrong) goes through lineSchema, which also says what is wrong.
 // Validating every line with zod was a tenth of the parse.
 const isString = (value: unknown): value is string => typeof value === 'string';
-const isAbsent = (value: unknown) => value === undefined || value === null;
-const optional = (value: unknown, check: (value: unknown) => boolean) => isAbsent(value) || check(value);
-const isId = (value: unknown) => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+const optional = (value: unknown, check: (value: unknown) => boolean) => value === undefined || value === null || check(value);
+/** zod's union of a string and a (finite) number: ids and timestamps. */
+const isStringOrNumber = (value: unknown) => isString(value) || (typeof value === 'number' && Number.isFinite(value));
 const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
 const isAmount = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
-const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isList = (check: (item: unknown) => boolean) => (value: unknown) => Array.isArray(value) && value.every(check);
 
-function isPlainMessage(value: unknown): boolean {
-  if (!isPlainObject(value) || !isString(value.role)) return false;
-  const content = value.content;
-  return (content === undefined || content === null || isString(content) || Array.isArray(content)) && optional(value.name, isString) && optional(value.tool_calls, Array.isArray);
-}
-
-const isPlainChunk = (value: unknown) => isPlainObject(value) && isId(value.id) && isString(value.text);
+const isPlainMessage = (value: unknown) =>
+  isRecord(value) && isString(value.role) && optional(value.content, (content) => isString(content) || Array.isArray(content)) && optional(value.name, isString) && optional(value.tool_calls, Array.isArray);
+const isPlainChunk = (value: unknown) => isRecord(value) && isStringOrNumber(value.id) && isString(value.text);
 const isPlainUsage = (value: unknown) =>
-  isPlainObject(value) && [value.input_tokens, value.output_tokens, value.cached_input_tokens, value.cache_write_tokens, value.cache_write_1h_tokens, value.reasoning_tokens].every((count) => optional(count, isCount));
+  isRecord(value) && [value.input_tokens, value.output_tokens, value.cached_input_tokens, value.cache_write_tokens, value.cache_write_1h_tokens, value.reasoning_tokens].every((count) => optional(count, isCount));
 const isPlainParams = (value: unknown) =>
-  isPlainObject(value) &&
+  isRecord(value) &&
   optional(value.max_tokens, isCount) &&
   optional(value.temperature, (t) => typeof t === 'number' && Number.isFinite(t)) &&
   optional(value.n, (n) => Number.isSafeInteger(n) && (n as number) > 0 && (n as number) <= 1_000_000);
+const isMessageList = isList(isPlainMessage);
+const isChunkList = isList(isPlainChunk);
+const isStringList = isList(isString);
 
 /** The record as a CanonicalLine when lineSchema would pass it unchanged, else null (lineSchema decides). */
 export function plainLine(record: Record<string, unknown>): CanonicalLine | null {
-  const { messages, retrieval, output } = record;
   const plain =
-    optional(record.request_id, isId) &&
-    (isString(record.timestamp) || (typeof record.timestamp === 'number' && Number.isFinite(record.timestamp))) &&
+    optional(record.request_id, isStringOrNumber) &&
+    isStringOrNumber(record.timestamp) &&
     optional(record.feature, isString) &&
-    optional(record.user_id, isId) &&
-    optional(record.session_id, isId) &&
+    optional(record.user_id, isStringOrNumber) &&
+    optional(record.session_id, isStringOrNumber) &&
     optional(record.provider, isString) &&
     isString(record.model) &&
     record.model !== '' &&
-    optional(messages, (list) => Array.isArray(list) && list.every(isPlainMessage)) &&
-    optional(retrieval, (list) => Array.isArray(list) && list.every(isPlainChunk)) &&
-    (output === undefined || output === null || isString(output) || (Array.isArray(output) && output.every(isString))) &&
+    optional(record.messages, isMessageList) &&
+    optional(record.retrieval, isChunkList) &&
+    optional(record.output, (output) => isString(output) || isStringList(output)) &&
     optional(record.finish_reason, isString) &&
     optional(record.usage, isPlainUsage) &&
     optional(record.latency_ms, isAmount) &&
     optional(record.ttft_ms, isAmount) &&
-    (isAbsent(record.status) || record.status === 'ok' || record.status === 'error') &&
+    optional(record.status, (status) => status === 'ok' || status === 'error') &&
     optional(record.params, isPlainParams) &&
     optional(record.batch, (batch) => typeof batch === 'boolean') &&
     optional(record.cost_usd, isAmount) &&
-    optional(record.metadata, isPlainObject);
+    optional(record.metadata, isRecord);
   return plain ? (record as CanonicalLine) : null;
 }
 
