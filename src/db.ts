@@ -36,6 +36,18 @@ export function repoRoot(): string {
 
 const queryCache = new Map<string, string>();
 
+/**
+ * Checks that a streamed query gave all its rows. A streaming result that fails part way (out
+ * of memory or of spill space in a sort, say) ends just as one that is done: DuckDB's C API
+ * returns no chunk either way, and node-api has no error to read then. Whoever streams a query
+ * counts the rows it read; fewer than the query has is an error, not a smaller audit.
+ */
+export async function assertStreamedAll(connection: DuckDBConnection, name: string, sql: string, params: Record<string, DuckDBValue> | undefined, rowsRead: number): Promise<void> {
+  const [row] = (await connection.runAndReadAll(`select count(*) as rows from (${sql})`, params)).getRowObjectsJson();
+  const rows = Number(row?.rows ?? 0);
+  if (rows !== rowsRead) throw new Error(`${name}: DuckDB ended the result after ${rowsRead} of its ${rows} rows (a query that fails part way ends as if it were done)`);
+}
+
 /** The text of queries/<name>.sql. */
 export function querySql(name: string): string {
   let sql = queryCache.get(name);
@@ -152,16 +164,9 @@ export class Database {
     return reader.getRowObjectsJson() as Row[];
   }
 
-  /**
-   * Checks that a streamed query gave all its rows. A streaming result that fails part way (out
-   * of memory or of spill space in a sort, say) ends just as one that is done: DuckDB's C API
-   * returns no chunk either way, and node-api has no error to read then. Whoever streams a
-   * query counts the rows it read; fewer than the query has is an error, not a smaller audit.
-   */
+  /** assertStreamedAll for queries/<name>.sql (or `sql`) on this database's connection. */
   async assertStreamedAll(name: string, params: Record<string, DuckDBValue> | undefined, rowsRead: number, sql = querySql(name)): Promise<void> {
-    const [row] = await this.readSql<{ rows: string }>(`select count(*) as rows from (${sql})`, params);
-    const rows = Number(row?.rows ?? 0);
-    if (rows !== rowsRead) throw new Error(`${name}: DuckDB ended the result after ${rowsRead} of its ${rows} rows (a query that fails part way ends as if it were done)`);
+    await assertStreamedAll(this.connection, name, sql, params, rowsRead);
   }
 
   async run(sql: string, params?: Record<string, DuckDBValue>): Promise<void> {

@@ -2,13 +2,16 @@
 // as JSONL; a row's "line" is its 1-based row number.
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { LineBatch } from '../read.js';
+import { assertStreamedAll } from '../../db.js';
+
+const ROWS_AS_JSON = 'select to_json(t)::varchar as line from read_parquet($path) as t';
 
 export async function* parquetLineBatches(path: string, batchRows = 8192): AsyncGenerator<LineBatch> {
   // Its own instance: a result streaming on the audit's connection must not share it.
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
-    const result = await connection.stream('select to_json(t)::varchar as line from read_parquet($path) as t', { path });
+    const result = await connection.stream(ROWS_AS_JSON, { path });
     let lines: string[] = [];
     let firstLine = 1;
     for (;;) {
@@ -22,10 +25,7 @@ export async function* parquetLineBatches(path: string, batchRows = 8192): Async
       }
     }
     if (lines.length > 0) yield { firstLine, text: lines.join('\n') };
-    // a streaming result that fails part way ends as if it were done (Database.assertStreamedAll)
-    const [counted] = (await connection.runAndReadAll('select count(*) as n from read_parquet($path)', { path })).getRowObjectsJson();
-    const rows = firstLine - 1 + lines.length;
-    if (Number(counted?.n) !== rows) throw new Error(`${path}: DuckDB ended reading the file after ${rows} of its ${String(counted?.n)} rows`);
+    await assertStreamedAll(connection, path, ROWS_AS_JSON, { path }, firstLine - 1 + lines.length);
   } finally {
     connection.closeSync();
     instance.closeSync();
