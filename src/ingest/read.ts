@@ -93,10 +93,13 @@ function zstdStream(): Transform {
   });
 }
 
+const GZIP = /\.gz$/i;
+const ZSTD = /\.zstd?$/i;
+
 export function openDecompressed(path: string): Readable {
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  if (/\.gz$/i.test(path)) return raw.pipe(createGunzip());
-  if (/\.zstd?$/i.test(path)) return raw.pipe(zstdStream());
+  if (GZIP.test(path)) return raw.pipe(createGunzip());
+  if (ZSTD.test(path)) return raw.pipe(zstdStream());
   return raw;
 }
 
@@ -135,16 +138,12 @@ const NEWLINE = 0x0a;
  * batch owns its buffer, so it can be handed to a worker without a copy.
  */
 export async function* readLineBatches(path: string, batchBytes = 4 << 20): AsyncGenerator<LineBatch> {
-  const batches = isCompressed(path) ? streamedBatches(path, batchBytes) : plainBatches(path, batchBytes);
+  const batches = GZIP.test(path) || ZSTD.test(path) ? streamedBatches(path, batchBytes) : plainBatches(path, batchBytes);
   let nextLine = 1;
   for await (const bytes of batches) {
     yield { firstLine: nextLine, bytes };
     nextLine += countNewlines(bytes) + 1;
   }
-}
-
-function isCompressed(path: string): boolean {
-  return /\.(gz|zstd?)$/i.test(path);
 }
 
 /**
@@ -157,7 +156,7 @@ async function* plainBatches(path: string, batchBytes: number): AsyncGenerator<U
   try {
     let rest = new Uint8Array(0);
     for (;;) {
-      // (a line longer than a batch doubles the next buffer, so a huge line is not copied again and again)
+      // a line longer than a batch doubles the next buffer, so a huge line is not copied again and again
       const buffer = new Uint8Array(rest.length + Math.max(batchBytes, rest.length));
       buffer.set(rest);
       let filled = rest.length;
@@ -170,7 +169,6 @@ async function* plainBatches(path: string, batchBytes: number): AsyncGenerator<U
         return;
       }
       const cut = buffer.lastIndexOf(NEWLINE);
-      // a line longer than a batch: the next buffer holds it and more
       if (cut < 0) rest = buffer;
       else {
         rest = buffer.slice(cut + 1);

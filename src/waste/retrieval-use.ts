@@ -38,7 +38,8 @@ export interface ChunkUse {
 const questionGrams = new GramSet();
 /** The 4-grams of the answer being decided that are not in its question: the evidence a chunk was drawn on. */
 const evidence = new GramSet();
-const chunkGrams = new GramSet();
+/** The 4-grams of a chunk being read, to keep each once. */
+const seenGrams = new GramSet();
 
 /** Fills `evidence` with the output's 4-grams that are not in the question. */
 function readEvidence(output: string, question: string): void {
@@ -54,9 +55,9 @@ function readEvidence(output: string, question: string): void {
 function distinctGrams(text: string): Int32Array {
   wordNumbers.read(text);
   const { numbers, count } = wordNumbers;
-  chunkGrams.clear(count);
+  seenGrams.clear(count);
   const grams: number[] = [];
-  for (let at = 0; at + NGRAM <= count; at++) if (chunkGrams.add(numbers, at)) grams.push(numbers[at]!, numbers[at + 1]!, numbers[at + 2]!, numbers[at + 3]!);
+  for (let at = 0; at + NGRAM <= count; at++) if (seenGrams.add(numbers, at)) grams.push(numbers[at]!, numbers[at + 1]!, numbers[at + 2]!, numbers[at + 3]!);
   return Int32Array.from(grams);
 }
 
@@ -98,8 +99,8 @@ export function decideAnswerChunks(output: string, question: string, chunks: Ret
     // distinct chunk 4-grams found in the answer and not in the question
     let sharedNgrams = 0;
     if (evidence.size > 0) {
-      const chunkGrams = grams[i]!;
-      for (let at = 0; at < chunkGrams.length; at += NGRAM) if (evidence.has(chunkGrams, at)) sharedNgrams++;
+      const ofChunk = grams[i]!;
+      for (let at = 0; at < ofChunk.length; at += NGRAM) if (evidence.has(ofChunk, at)) sharedNgrams++;
     }
     return { used: cited || sharedNgrams >= minSharedNgrams, cited, sharedNgrams };
   });

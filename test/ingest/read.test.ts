@@ -35,7 +35,13 @@ describe('readLineBatches', () => {
   it.each([1, 7, 16, 64, 4096])('reads every line once with its number in batches of %i bytes', async (batchBytes) => {
     const path = join(dir, `plain-${batchBytes}.jsonl`);
     writeFileSync(path, text);
-    expect(await linesRead(path, batchBytes)).toEqual(expected);
+    const lines = await linesRead(path, batchBytes);
+    expect(lines).toEqual(expected);
+    // line 2 is blank; the others keep their numbers, their \r and their non-ASCII bytes
+    expect([...lines.keys()]).toEqual([1, 3, 4, 5, 6, 7]);
+    expect(lines.get(3)).toBe('{"b":"é€😀"}');
+    expect(lines.get(5)).toBe('{"c":3}\r');
+    expect(lines.get(7)).toBe('{"e":5}');
   });
 
   it('reads a file that ends with a newline, and an empty file', async () => {
