@@ -1,7 +1,7 @@
 // Turns a batch of raw log lines into staging rows (requests, segments, distinct texts,
 // quarantine) as NDJSON text. Pure and synchronous: the ingest workers call it.
 import { isUtf8 } from 'node:buffer';
-import { hash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import type { CanonicalRequest } from './canonical.js';
 import { adapterFor, detectAdapter } from './adapters/index.js';
 import { canonicalAdapter } from './adapters/canonical.js';
@@ -47,7 +47,7 @@ export interface StagedRows {
 /** md5 of a byte string's bytes (byte-strings.ts): the md5 of the text it holds. */
 function md5OfBytes(bytes: string): string {
   // one-shot: a third cheaper than a Hash object per call on the short texts hashed per request
-  return hash('md5', Buffer.from(bytes, 'latin1'), 'hex');
+  return digest('md5', Buffer.from(bytes, 'latin1'), 'hex');
 }
 
 /** A byte string's content hash as the decimal form of a 128-bit integer (DuckDB UHUGEINT). */
