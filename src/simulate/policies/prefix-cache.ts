@@ -7,6 +7,7 @@
 import minimums from '../prefix-cache-minimums.json' with { type: 'json' };
 import type { Scenario } from '../../config/scenarios.js';
 import type { Policy, ReplaySegment, SimulatedRequest } from '../types.js';
+import { TimeWindowMaps } from './time-window.js';
 
 type PrefixCache = NonNullable<Scenario['prefixCache']>;
 
@@ -26,20 +27,18 @@ function prefixTokens(segments: ReplaySegment[]): number[] {
   return segments.map((segment) => (total += segment.tokens));
 }
 
+/** When each prompt prefix was last sent, per model, for as long as the TTL can keep it warm. */
 class PrefixStore {
-  private readonly lastSeen = new Map<string, Map<bigint, number>>();
-  constructor(private readonly ttlMs: number) {}
-  private forModel(model: string): Map<bigint, number> {
-    let store = this.lastSeen.get(model);
-    if (!store) this.lastSeen.set(model, (store = new Map()));
-    return store;
+  private readonly lastSeen: TimeWindowMaps<bigint, number>;
+  constructor(private readonly ttlMs: number) {
+    this.lastSeen = new TimeWindowMaps(ttlMs);
   }
   isWarm(model: string, key: bigint, nowMs: number): boolean {
-    const seen = this.forModel(model).get(key);
+    const seen = this.lastSeen.at(model, nowMs).get(key);
     return seen !== undefined && nowMs - seen <= this.ttlMs;
   }
   touch(model: string, key: bigint, nowMs: number): void {
-    this.forModel(model).set(key, nowMs);
+    this.lastSeen.at(model, nowMs).set(key, nowMs);
   }
 }
 
