@@ -43,8 +43,17 @@ const queryCache = new Map<string, string>();
  * counts the rows it read; fewer than the query has is an error, not a smaller audit.
  */
 export async function assertStreamedAll(connection: DuckDBConnection, name: string, sql: string, params: Record<string, DuckDBValue> | undefined, rowsRead: number): Promise<void> {
+  assertRowsRead(name, await countRows(connection, sql, params), rowsRead);
+}
+
+/** The rows a query gives (for assertRowsRead: it can be counted while the stream is read). */
+export async function countRows(connection: DuckDBConnection, sql: string, params?: Record<string, DuckDBValue>): Promise<number> {
   const [row] = (await connection.runAndReadAll(`select count(*) as rows from (${sql})`, params)).getRowObjectsJson();
-  const rows = Number(row?.rows ?? 0);
+  return Number(row?.rows ?? 0);
+}
+
+/** assertStreamedAll with the query's rows counted already. */
+export function assertRowsRead(name: string, rows: number, rowsRead: number): void {
   if (rows !== rowsRead) throw new Error(`${name}: DuckDB ended the result after ${rowsRead} of its ${rows} rows (a query that fails part way ends as if it were done)`);
 }
 

@@ -72,36 +72,61 @@ function solve(a: number[][], b: number[]): number[] | null {
   return m.map((row, i) => row[k]! / row[i]!);
 }
 
-function weightedLeastSquares(xs: number[][], ys: number[], weights: number[]): number[] | null {
-  const k = xs[0]!.length;
-  const a = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  const b = new Array<number>(k).fill(0);
-  xs.forEach((x, i) => {
+/**
+ * The normal equations of weighted least squares over `x` (n rows of k, flat), summed in the
+ * rows' order. Typed arrays and plain loops, not arrays of arrays and callbacks: the fit runs
+ * 21 of these over up to 20,000 samples per model, and took 2.4 s of a million-request replay.
+ */
+function weightedLeastSquares(x: Float64Array, k: number, y: Float64Array, weights: Float64Array): number[] | null {
+  const a = new Float64Array(k * k);
+  const b = new Float64Array(k);
+  for (let i = 0, row = 0; i < y.length; i++, row += k) {
+    const weight = weights[i]!;
     for (let r = 0; r < k; r++) {
-      b[r]! += weights[i]! * x[r]! * ys[i]!;
-      for (let c = 0; c < k; c++) a[r]![c]! += weights[i]! * x[r]! * x[c]!;
+      const xr = x[row + r]!;
+      b[r]! += weight * xr * y[i]!;
+      for (let c = 0; c < k; c++) a[r * k + c]! += weight * xr * x[row + c]!;
     }
-  });
-  return solve(a, b);
+  }
+  return solve(
+    Array.from({ length: k }, (_, r) => Array.from(a.subarray(r * k, r * k + k))),
+    Array.from(b),
+  );
 }
 
-const predict = (beta: number[], x: number[]) => x.reduce((sum, xi, i) => sum + xi * beta[i]!, 0);
+/** The fit's value for row `row` of `x` (k values from `row * k`), summed in order from 0. */
+function predict(beta: number[], x: Float64Array, row: number, k: number): number {
+  let sum = 0;
+  for (let i = 0; i < k; i++) sum += x[row * k + i]! * beta[i]!;
+  return sum;
+}
 
 /** Huber IRLS: residuals beyond 1.345 robust standard deviations are down-weighted. */
 export function huberFit(xs: number[][], ys: number[]): { beta: number[]; meanAbsoluteError: number } | null {
-  let weights = ys.map(() => 1);
-  let beta = weightedLeastSquares(xs, ys, weights);
+  const n = ys.length;
+  const k = xs[0]!.length;
+  const x = new Float64Array(n * k);
+  xs.forEach((row, i) => x.set(row, i * k));
+  const y = Float64Array.from(ys);
+  const weights = new Float64Array(n).fill(1);
+  const residuals = new Float64Array(n);
+  const absolute = new Float64Array(n);
+  let beta = weightedLeastSquares(x, k, y, weights);
   for (let iteration = 0; beta && iteration < 20; iteration++) {
-    const residuals = ys.map((y, i) => y - predict(beta!, xs[i]!));
-    // a typed array sorts numbers without a comparator call per comparison (same order)
-    const sorted = Float64Array.from(residuals, (r) => Math.abs(r)).sort();
-    const k = 1.345 * Math.max(1e-6, 1.4826 * sorted[Math.floor(sorted.length / 2)]!);
-    weights = residuals.map((r) => (Math.abs(r) <= k ? 1 : k / Math.abs(r)));
-    beta = weightedLeastSquares(xs, ys, weights);
+    for (let i = 0; i < n; i++) {
+      residuals[i] = y[i]! - predict(beta, x, i, k);
+      absolute[i] = Math.abs(residuals[i]!);
+    }
+    // a typed array sorts numbers without a comparator call per comparison
+    const sorted = absolute.slice().sort();
+    const cutoff = 1.345 * Math.max(1e-6, 1.4826 * sorted[Math.floor(n / 2)]!);
+    for (let i = 0; i < n; i++) weights[i] = absolute[i]! <= cutoff ? 1 : cutoff / absolute[i]!;
+    beta = weightedLeastSquares(x, k, y, weights);
   }
   if (!beta) return null;
-  const meanAbsoluteError = ys.reduce((sum, y, i) => sum + Math.abs(y - predict(beta!, xs[i]!)), 0) / ys.length;
-  return { beta, meanAbsoluteError };
+  let absoluteErrors = 0;
+  for (let i = 0; i < n; i++) absoluteErrors += Math.abs(y[i]! - predict(beta, x, i, k));
+  return { beta, meanAbsoluteError: absoluteErrors / n };
 }
 
 export function fitLatency(model: string, samples: LatencySample[]): LatencyFit {

@@ -3,7 +3,7 @@
 // scenario goes back into DuckDB, where the rollups are SQL.
 import { listValue } from '@duckdb/node-api';
 import type { ScenarioFile } from '../config/scenarios.js';
-import { querySql, type Database } from '../db.js';
+import { assertRowsRead, countRows, querySql, type Database } from '../db.js';
 import { priceUsage, resolveModelRates, type ModelRates, type PriceOverride } from '../pricing/catalogue.js';
 import { encodingForModel, type EncodingName } from '../tokenize/encodings.js';
 import { countMissingTexts } from '../tokenize/stage.js';
@@ -123,11 +123,19 @@ export async function runSimulation(db: Database, file: ScenarioFile, options: S
   const withQuestions = file.scenarios.some((s) => s.routing?.some((rule) => rule.when.userMessageMatches));
   const appendConnection = await db.connect();
   const segmentConnection = await db.connect();
+  const countConnection = await db.connect();
   await db.runQuery('replay_order');
   await db.runQuery('replay_results');
   const appender = await appendConnection.createAppender('replay_results');
   const results = new ResultChunks(appender);
   let requests = 0;
+  // The rows of the two streams, to check them against (assertRowsRead), counted on another
+  // connection while the replay's JavaScript runs and DuckDB's threads have little to do.
+  let streamRows: Promise<[number, number]> | undefined;
+  const countStreams = async (): Promise<[number, number]> => [
+    await countRows(countConnection, querySql('replay_requests'), replayRequestParams(withQuestions)),
+    await countRows(countConnection, querySql('replay_segments'), replaySegmentParams()),
+  ];
   try {
     // Requests and their segments come as two results sorted alike, read in step.
     const result = await db.connection.stream(querySql('replay_requests'), replayRequestParams(withQuestions));
@@ -137,15 +145,25 @@ export async function runSimulation(db: Database, file: ScenarioFile, options: S
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
+      if (!streamRows) {
+        // (after the first chunk: the streams' sorts have had the threads to themselves)
+        streamRows = countStreams();
+        // awaited below; a failure of the replay before then must not leave it unhandled
+        streamRows.catch(() => {});
+      }
       await visitReplayRequests(chunk, columns, segments, (request) => replayOne(request, scenarios, context, fits, emit));
       requests += chunk.rowCount;
       options.onRequests?.(chunk.rowCount);
     }
     results.flush();
     appender.closeSync();
-    await db.assertStreamedAll('replay_requests', replayRequestParams(withQuestions), requests);
-    await db.assertStreamedAll('replay_segments', replaySegmentParams(), await segments.rowsRead());
+    const [requestRows, segmentRows] = await (streamRows ?? countStreams());
+    assertRowsRead('replay_requests', requestRows, requests);
+    assertRowsRead('replay_segments', segmentRows, await segments.rowsRead());
   } finally {
+    // a count still running must finish before its connection closes
+    await streamRows?.catch(() => {});
+    countConnection.closeSync();
     segmentConnection.closeSync();
     appendConnection.closeSync();
   }

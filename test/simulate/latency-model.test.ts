@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { fitLatency, huberFit, type LatencySample } from '../../src/simulate/latency-model.js';
+
+/** A small deterministic generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/**
+ * The Huber fit as first written, arrays and callbacks: the fast one must give the very same
+ * doubles (the same sums in the same order), so no scenario latency moves by a bit.
+ */
+function referenceHuberFit(xs: number[][], ys: number[]): { beta: number[]; meanAbsoluteError: number } | null {
+  const solve = (a: number[][], b: number[]): number[] | null => {
+    const k = b.length;
+    const m = a.map((row, i) => [...row, b[i]!]);
+    for (let col = 0; col < k; col++) {
+      let pivot = col;
+      for (let row = col + 1; row < k; row++) if (Math.abs(m[row]![col]!) > Math.abs(m[pivot]![col]!)) pivot = row;
+      if (Math.abs(m[pivot]![col]!) < 1e-9) return null;
+      [m[col], m[pivot]] = [m[pivot]!, m[col]!];
+      for (let row = 0; row < k; row++) {
+        if (row === col) continue;
+        const factor = m[row]![col]! / m[col]![col]!;
+        for (let c = col; c <= k; c++) m[row]![c]! -= factor * m[col]![c]!;
+      }
+    }
+    return m.map((row, i) => row[k]! / row[i]!);
+  };
+  const leastSquares = (weights: number[]) => {
+    const k = xs[0]!.length;
+    const a = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+    const b = new Array<number>(k).fill(0);
+    xs.forEach((x, i) => {
+      for (let r = 0; r < k; r++) {
+        b[r]! += weights[i]! * x[r]! * ys[i]!;
+        for (let c = 0; c < k; c++) a[r]![c]! += weights[i]! * x[r]! * x[c]!;
+      }
+    });
+    return solve(a, b);
+  };
+  const predict = (beta: number[], x: number[]) => x.reduce((sum, xi, i) => sum + xi * beta[i]!, 0);
+  let weights = ys.map(() => 1);
+  let beta = leastSquares(weights);
+  for (let iteration = 0; beta && iteration < 20; iteration++) {
+    const residuals = ys.map((y, i) => y - predict(beta!, xs[i]!));
+    const sorted = Float64Array.from(residuals, (r) => Math.abs(r)).sort();
+    const k = 1.345 * Math.max(1e-6, 1.4826 * sorted[Math.floor(sorted.length / 2)]!);
+    weights = residuals.map((r) => (Math.abs(r) <= k ? 1 : k / Math.abs(r)));
+    beta = leastSquares(weights);
+  }
+  if (!beta) return null;
+  return { beta, meanAbsoluteError: ys.reduce((sum, y, i) => sum + Math.abs(y - predict(beta!, xs[i]!)), 0) / ys.length };
+}
+
+/** Latencies of a model with a known line, noise, and slow outliers (one in ten). */
+function samples(seed: number, count: number): LatencySample[] {
+  const next = random(seed);
+  return Array.from({ length: count }, () => {
+    const inputTokens = Math.floor(next() * 20_000);
+    const outputTokens = Math.floor(next() * 800);
+    const noise = (next() - 0.5) * 40;
+    const outlier = next() < 0.1 ? next() * 20_000 : 0;
+    return { inputTokens, outputTokens, latencyMs: 300 + 0.02 * inputTokens + 15 * outputTokens + noise + outlier, ttftMs: next() < 0.2 ? null : 200 + 0.01 * inputTokens + noise };
+  });
+}
+
+describe('the latency fit', () => {
+  it('gives the same doubles as the fit first written, on noisy logs with outliers', () => {
+    for (const [seed, count] of [
+      [1, 30],
+      [2, 500],
+      [3, 20_000],
+    ] as const) {
+      const logged = samples(seed, count);
+      const xs = logged.map((s) => [1, s.inputTokens, s.outputTokens]);
+      const ys = logged.map((s) => s.latencyMs);
+      expect(huberFit(xs, ys)).toEqual(referenceHuberFit(xs, ys));
+      const timed = logged.filter((s) => s.ttftMs !== null);
+      expect(huberFit(timed.map((s) => [1, s.inputTokens]), timed.map((s) => s.ttftMs!))).toEqual(referenceHuberFit(timed.map((s) => [1, s.inputTokens]), timed.map((s) => s.ttftMs!)));
+    }
+  });
+
+  it('finds the line under the outliers', () => {
+    const fit = fitLatency('gpt-4o', samples(4, 5000));
+    expect(fit.source).toBe('fit');
+    expect(fit.interceptMs).toBeGreaterThan(250);
+    expect(fit.interceptMs).toBeLessThan(350);
+    expect(fit.perInputTokenMs).toBeCloseTo(0.02, 2);
+    expect(fit.perOutputTokenMs).toBeCloseTo(15, 0);
+    expect(fit.ttft.source).toBe('fit');
+    expect(fit.ttft.perInputTokenMs).toBeCloseTo(0.01, 2);
+  });
+
+  it('takes the defaults with fewer than 30 latencies', () => {
+    expect(fitLatency('gpt-4o', samples(5, 29)).source).toBe('defaults');
+  });
+
+  it('has no fit when the samples cannot tell the coefficients apart', () => {
+    // every request the same size: input and output tokens are collinear with the intercept
+    const xs = Array.from({ length: 40 }, () => [1, 1000, 100]);
+    expect(huberFit(xs, xs.map(() => 500))).toBeNull();
+  });
+});
