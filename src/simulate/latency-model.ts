@@ -55,7 +55,7 @@ export function defaultLatency(model: string): LatencyFit {
 }
 
 /** Solves the normal equations A·β = b (k × k) by Gaussian elimination with pivoting. */
-function solve(a: number[][], b: number[]): number[] | null {
+export function solve(a: number[][], b: number[]): number[] | null {
   const k = b.length;
   const m = a.map((row, i) => [...row, b[i]!]);
   for (let col = 0; col < k; col++) {

@@ -1,38 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fitLatency, huberFit, type LatencySample } from '../../src/simulate/latency-model.js';
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { mulberry32 as random } from '../random.js';
+import { fitLatency, huberFit, solve, type LatencySample } from '../../src/simulate/latency-model.js';
 
 /**
- * The Huber fit as first written, arrays and callbacks: the fast one must give the very same
- * doubles (the same sums in the same order), so no scenario latency moves by a bit.
+ * The Huber fit as first written, arrays and callbacks (with the same `solve`): the fast one must
+ * give the very same doubles (the same sums in the same order), so no scenario latency moves by a
+ * bit.
  */
 function referenceHuberFit(xs: number[][], ys: number[]): { beta: number[]; meanAbsoluteError: number } | null {
-  const solve = (a: number[][], b: number[]): number[] | null => {
-    const k = b.length;
-    const m = a.map((row, i) => [...row, b[i]!]);
-    for (let col = 0; col < k; col++) {
-      let pivot = col;
-      for (let row = col + 1; row < k; row++) if (Math.abs(m[row]![col]!) > Math.abs(m[pivot]![col]!)) pivot = row;
-      if (Math.abs(m[pivot]![col]!) < 1e-9) return null;
-      [m[col], m[pivot]] = [m[pivot]!, m[col]!];
-      for (let row = 0; row < k; row++) {
-        if (row === col) continue;
-        const factor = m[row]![col]! / m[col]![col]!;
-        for (let c = col; c <= k; c++) m[row]![c]! -= factor * m[col]![c]!;
-      }
-    }
-    return m.map((row, i) => row[k]! / row[i]!);
-  };
   const leastSquares = (weights: number[]) => {
     const k = xs[0]!.length;
     const a = Array.from({ length: k }, () => new Array<number>(k).fill(0));
