@@ -1,13 +1,11 @@
-// The replay's results into DuckDB a data chunk at a time, by number: an Appender call per value
-// and per row (14 values, four rows a request) cost more than the replay itself, and strings
+// The replay's results into DuckDB a data chunk at a time, by number (chunk-appender.ts): strings
 // are the dearest values to append, so the request's strings are joined back in SQL
 // (queries/replay_results_insert.sql).
-import { BOOLEAN, DOUBLE, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
+import { BOOLEAN, DOUBLE, INTEGER, VARCHAR, type DuckDBAppender } from '@duckdb/node-api';
+import { ChunkAppender } from '../chunk-appender.js';
 
 /** The columns of queries/replay_results.sql, in order. */
 const TYPES = [INTEGER, DOUBLE, VARCHAR, DOUBLE, DOUBLE, DOUBLE, DOUBLE, DOUBLE, BOOLEAN, BOOLEAN, BOOLEAN, BOOLEAN];
-/** DuckDB's vector size: rows per chunk. */
-const CHUNK_ROWS = 2048;
 
 export interface ResultValues {
   scenarioNo: number;
@@ -26,13 +24,14 @@ export interface ResultValues {
 }
 
 export class ResultChunks {
-  private columns: DuckDBValue[][] = TYPES.map(() => []);
-  private rows = 0;
+  private readonly chunks: ChunkAppender;
 
-  constructor(private readonly appender: DuckDBAppender) {}
+  constructor(appender: DuckDBAppender) {
+    this.chunks = new ChunkAppender(appender, TYPES);
+  }
 
   add(result: ResultValues): void {
-    const values = [
+    this.chunks.add([
       result.scenarioNo,
       result.seq,
       result.routedModel,
@@ -45,18 +44,11 @@ export class ResultChunks {
       result.routed,
       result.truncated,
       result.blocked,
-    ];
-    for (let column = 0; column < values.length; column++) this.columns[column]!.push(values[column]!);
-    if (++this.rows === CHUNK_ROWS) this.flush();
+    ]);
   }
 
   /** Appends the rows added since the last flush. */
   flush(): void {
-    if (this.rows === 0) return;
-    const chunk = DuckDBDataChunk.create(TYPES, this.rows);
-    chunk.setColumns(this.columns);
-    this.appender.appendDataChunk(chunk);
-    this.columns = TYPES.map(() => []);
-    this.rows = 0;
+    this.chunks.flush();
   }
 }

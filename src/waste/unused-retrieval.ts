@@ -2,7 +2,8 @@
 // once per distinct (chunk, output, question) triple on the worker pool, streamed from DuckDB an
 // answer at a time (its texts once, then the chunks retrieved for it; the chunk texts themselves
 // go to each worker once when their pool is small, as retrieval pools are).
-import type { DuckDBVector } from '@duckdb/node-api';
+import { BOOLEAN, INTEGER, UHUGEINT, VARCHAR, type DuckDBVector } from '@duckdb/node-api';
+import { ChunkAppender } from '../chunk-appender.js';
 import { querySql, type Database } from '../db.js';
 import { RowCursor } from '../row-cursor.js';
 import { siblingUrl, WorkerPool } from '../worker-pool.js';
@@ -11,6 +12,9 @@ import type { ChunkUse } from './retrieval-use.js';
 import type { AnswerChunks, RetrievalWorkerData } from './retrieval-worker.js';
 
 const BATCH_CHUNKS = 2_000;
+
+/** The columns of chunk_decisions, in order. */
+const DECISION_TYPES = [VARCHAR, UHUGEINT, UHUGEINT, UHUGEINT, BOOLEAN, BOOLEAN, INTEGER];
 
 interface Keys {
   chunkId: string;
@@ -88,20 +92,13 @@ export async function detectUnusedRetrieval(db: Database, settings: WasteSetting
   // Decisions go in on a second connection while the candidates stream on the first.
   const appendConnection = await db.connect();
   const appender = await appendConnection.createAppender('chunk_decisions');
+  const decisions = new ChunkAppender(appender, DECISION_TYPES);
   const inFlight = new Set<Promise<void>>();
   const decide = (keys: Keys[], answers: AnswerChunks[]) => {
     const task = pool.run(answers).then((uses) =>
       uses.flat().forEach((use, i) => {
         const key = keys[i]!;
-        appender.appendVarchar(key.chunkId);
-        appender.appendUHugeInt(key.chunkHash);
-        appender.appendUHugeInt(key.outputHash);
-        if (key.questionHash === null) appender.appendNull();
-        else appender.appendUHugeInt(key.questionHash);
-        appender.appendBoolean(use.used);
-        appender.appendBoolean(use.cited);
-        appender.appendInteger(use.sharedNgrams);
-        appender.endRow();
+        decisions.add([key.chunkId, key.chunkHash, key.outputHash, key.questionHash, use.used, use.cited, use.sharedNgrams]);
       }),
     );
     inFlight.add(task);
@@ -124,6 +121,7 @@ export async function detectUnusedRetrieval(db: Database, settings: WasteSetting
     });
     if (answers.length > 0) decide(keys, answers);
     await Promise.all(inFlight);
+    decisions.flush();
     appender.closeSync();
     await chunkRows.skipRest();
     await db.assertStreamedAll('chunk_answers', undefined, answerRows.rowsFetched);
