@@ -46,6 +46,19 @@ describe('TimeWindowMap', () => {
     expect(map.get(1000)).toBeUndefined();
   });
 
+  it('keeps what was set at this very millisecond, even with a window of 0, however often it is moved there', () => {
+    const map = new TimeWindowMap<string, number>(0);
+    map.advance(5);
+    map.set('a', 5);
+    for (let i = 0; i < 3; i++) {
+      map.advance(5);
+      expect(map.get('a')).toBe(5);
+    }
+    map.advance(6);
+    map.advance(7);
+    expect(map.get('a')).toBeUndefined();
+  });
+
   it('refuses time going back, which would make it drop entries still warm', () => {
     const map = new TimeWindowMap<string, number>(10);
     map.advance(100);

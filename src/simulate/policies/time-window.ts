@@ -21,7 +21,8 @@ export class TimeWindowMap<K, V> {
   advance(nowMs: number): void {
     if (nowMs < this.lastMs) throw new Error(`replay out of time order: ${nowMs} after ${this.lastMs}`);
     this.lastMs = nowMs;
-    if (nowMs - this.currentStartMs < this.windowMs) return;
+    // (the same millisecond never starts a generation: a window of 0 still keeps its entries)
+    if (nowMs === this.currentStartMs || nowMs - this.currentStartMs < this.windowMs) return;
     // What `previous` holds was set before currentStartMs, a window or more before nowMs.
     this.previous = this.current;
     this.current = new Map();
