@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../src/db.js';
 import { RowCursor } from '../src/row-cursor.js';
-import { SegmentCursor } from '../src/simulate/replay-rows.js';
+import { readRequestBatch, requestColumns, SegmentCursor } from '../src/simulate/replay-rows.js';
+import { batchRequests } from '../src/simulate/request-batch.js';
 import { compareAnswers } from '../src/waste/unused-retrieval.js';
 
 let db: Database;
@@ -62,20 +63,61 @@ describe('RowCursor', () => {
     expect(values.slice(2046, 2050)).toEqual([2046, 2047, 2048, 2049]);
   });
 
-  it('sums the segment hashes of a request into the key of each prefix', async () => {
-    const result = await db.connection.stream(
-      "select (i // 3)::double as seq, 0::utinyint as kind, 10.0::double as tokens, null::boolean as used, (i % 3 + 1)::ubigint as position_hash from range(6) t(i) order by i",
+  it('sums the segment hashes of a request into the key of each prefix, and gives back every field through the batch', async () => {
+    // three requests: seq 0 with three segments, seq 1 with none, seq 2 with three
+    const requests = await db.connection.stream(`
+      select i::double as seq, 'r' || i as request_id, (1000 + i)::double as ts_ms,
+          'f' || i as feature, 'openai' as provider, 'gpt-4o' as model,
+          case when i = 1 then null else 'u' || i end as user_id, 'ok' as status, i = 2 as batch,
+          case when i = 0 then null else 250.5 * i end as latency_ms, (i + 7)::ubigint as response_key, i <> 1 as cacheable,
+          100.0 * i as input_tokens, 10.0 * i as output_tokens, 5.0 as cached_input_tokens, 0.0 as cache_write_tokens,
+          0.0 as cache_write_1h_tokens, 0.25 * i as cost_usd, case when i = 2 then 'why?' end as question,
+          case when i = 1 then null else 90.0 * i end as prompt_tokens_o200k, null::double as prompt_tokens_cl100k
+      from range(3) t(i) order by i`);
+    const segments = new SegmentCursor(
+      await (
+        await db.connect()
+      ).stream(
+        "select (case when i < 3 then 0 else 2 end)::double as seq, (i % 3)::utinyint as kind, 10.0::double as tokens, case when i = 4 then true when i = 5 then false end as used, (i % 3 + 1)::ubigint as position_hash from range(6) t(i) order by i",
+      ),
     );
-    const segments = new SegmentCursor(result);
-    const first = await segments.take(0);
-    expect(first.map((s) => s.prefixKey)).toEqual([1n, 3n, 6n]);
-    expect(await segments.take(0.5)).toEqual([]);
-    expect((await segments.take(1)).map((s) => [s.kind, s.tokens, s.prefixKey])).toEqual([
-      ['system', 10, 1n],
-      ['system', 10, 3n],
-      ['system', 10, 6n],
+    const chunk = (await requests.fetchChunk())!;
+    const batch = await readRequestBatch(chunk, requestColumns(requests), segments);
+    const [first, second, third] = batchRequests(batch);
+    expect(first!.segments.map((s) => s.prefixKey)).toEqual([1n, 3n, 6n]);
+    expect(first!.segments.map((s) => s.kind)).toEqual(['system', 'history', 'retrieval']);
+    expect(second!.segments).toEqual([]);
+    expect(third!.segments.map((s) => [s.kind, s.tokens, s.used, s.prefixKey])).toEqual([
+      ['system', 10, null, 1n],
+      ['history', 10, true, 3n],
+      ['retrieval', 10, false, 6n],
     ]);
-    expect(await segments.take(2)).toEqual([]);
+    expect({ ...first!, segments: [] }).toEqual({
+      seq: 0,
+      requestId: 'r0',
+      tsMs: 1000,
+      feature: 'f0',
+      provider: 'openai',
+      model: 'gpt-4o',
+      userId: 'u0',
+      status: 'ok',
+      batch: false,
+      latencyMs: null,
+      responseKey: 7n,
+      cacheable: true,
+      inputTokens: 0,
+      outputTokens: 0,
+      cachedInputTokens: 5,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      costUsd: 0,
+      segments: [],
+      question: null,
+      promptTokens: { o200k_base: 0, cl100k_base: null },
+    });
+    expect([second!.userId, second!.latencyMs, second!.cacheable, second!.promptTokens.o200k_base]).toEqual([null, 250.5, false, null]);
+    expect([third!.batch, third!.question, third!.latencyMs, third!.inputTokens, third!.costUsd]).toEqual([true, 'why?', 501, 200, 0.5]);
+    expect(await segments.rowsRead()).toBe(6);
   });
 });
 

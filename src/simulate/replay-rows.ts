@@ -1,12 +1,10 @@
 // Reads replay_requests and replay_segments (two results sorted alike) a chunk at a time, column
-// by column, into ReplayRequests: DuckDB's row objects (a wrapper value per cell) cost more than
-// the replay itself.
+// by column, into batches of typed columns (DuckDB's row objects, a wrapper value per cell, cost
+// more than the replay itself), which the replay worker turns into ReplayRequests.
 import { listValue, type DuckDBDataChunk, type DuckDBResult, type DuckDBVector } from '@duckdb/node-api';
 import { columnIndexes, RowCursor } from '../row-cursor.js';
-import type { ReplayRequest, ReplaySegment } from './types.js';
+import { FLAG, NUMBER_AT, NUMBERS, SEGMENT_KINDS, STRINGS, type RequestBatch } from './request-batch.js';
 
-/** Segment kinds in the order replay_requests numbers them ($segment_kinds). */
-const SEGMENT_KINDS: ReadonlyArray<ReplaySegment['kind']> = ['system', 'history', 'retrieval', 'user', 'tool'];
 
 /** The parameters replay_requests takes. */
 export function replayRequestParams(withQuestions: boolean) {
@@ -45,6 +43,14 @@ type Column = (typeof COLUMNS)[number];
 
 const SEGMENT_COLUMNS = ['seq', 'kind', 'tokens', 'used', 'position_hash'] as const;
 
+/** The segments of a batch's requests as they are read, before they become typed columns. */
+interface SegmentValues {
+  kinds: number[];
+  tokens: number[];
+  used: number[];
+  positionHashes: bigint[];
+}
+
 /**
  * The segments of each request in turn, from replay_segments: its rows come in the order of
  * replay_requests, so a request's segments are the run of rows with its replay_order number at
@@ -57,21 +63,20 @@ export class SegmentCursor {
     this.rows = new RowCursor(result, SEGMENT_COLUMNS, 'replay_segments');
   }
 
-  /** The request's segments in prompt order, each with the key of the prefix ending there. */
-  async take(seq: number): Promise<ReplaySegment[]> {
-    const segments: ReplaySegment[] = [];
-    // the prompt prefix ending at a segment: the sum of each segment's (position, hash) hash so far
-    let prefixKey = 0n;
+  /** Adds the request's segments, in prompt order, to `into`. */
+  async take(seq: number, into: SegmentValues): Promise<void> {
     await this.rows.takeWhile(
       ([seqs], row) => (seqs!.getItem(row) as number) === seq,
       ([, kinds, tokens, used, hashes], row) => {
-        const kind = SEGMENT_KINDS[kinds!.getItem(row) as number];
-        if (kind === undefined) throw new Error('replay_segments: a segment of unknown kind');
-        prefixKey += hashes!.getItem(row) as bigint;
-        segments.push({ kind, tokens: tokens!.getItem(row) as number, used: used!.getItem(row) as boolean | null, prefixKey });
+        const kind = kinds!.getItem(row) as number;
+        if (SEGMENT_KINDS[kind] === undefined) throw new Error('replay_segments: a segment of unknown kind');
+        into.kinds.push(kind);
+        into.tokens.push(tokens!.getItem(row) as number);
+        const isUsed = used!.getItem(row) as boolean | null;
+        into.used.push(isUsed === null ? -1 : isUsed ? 1 : 0);
+        into.positionHashes.push(hashes!.getItem(row) as bigint);
       },
     );
-    return segments;
   }
 
   /** Every row the result gave, once the replay is through (skipping any no request claimed). */
@@ -86,39 +91,71 @@ export function requestColumns(result: DuckDBResult): Record<Column, number> {
   return columnIndexes(result, COLUMNS, 'replay_requests');
 }
 
-/** Calls `visit` with each request of the chunk, in order, its segments taken from the cursor. */
-export async function visitReplayRequests(chunk: DuckDBDataChunk, at: Record<Column, number>, segments: SegmentCursor, visit: (request: ReplayRequest) => void): Promise<void> {
+/** A chunk of replay_requests as a batch, each request's segments taken from the cursor. */
+export async function readRequestBatch(chunk: DuckDBDataChunk, at: Record<Column, number>, segments: SegmentCursor): Promise<RequestBatch> {
   const vector = (column: Column): DuckDBVector => chunk.getColumnVector(at[column]);
-  const [seq, requestId, tsMs, feature, provider, model, userId, status, batch, latencyMs, responseKey, cacheable] = (
-    ['seq', 'request_id', 'ts_ms', 'feature', 'provider', 'model', 'user_id', 'status', 'batch', 'latency_ms', 'response_key', 'cacheable'] as const
+  const [seq, tsMs, latencyMs, inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens, costUsd, o200k, cl100k, batchColumn, cacheable, responseKey] = (
+    [
+      'seq',
+      'ts_ms',
+      'latency_ms',
+      'input_tokens',
+      'output_tokens',
+      'cached_input_tokens',
+      'cache_write_tokens',
+      'cache_write_1h_tokens',
+      'cost_usd',
+      'prompt_tokens_o200k',
+      'prompt_tokens_cl100k',
+      'batch',
+      'cacheable',
+      'response_key',
+    ] as const
   ).map(vector);
-  const [inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens, costUsd, question, o200k, cl100k] = (
-    ['input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens', 'cache_write_1h_tokens', 'cost_usd', 'question', 'prompt_tokens_o200k', 'prompt_tokens_cl100k'] as const
-  ).map(vector);
-  for (let row = 0; row < chunk.rowCount; row++) {
+  const stringColumns = (['request_id', 'feature', 'provider', 'model', 'user_id', 'status', 'question'] as const).map(vector);
+  const count = chunk.rowCount;
+  const numbers = new Float64Array(count * NUMBERS);
+  const responseKeys = new BigUint64Array(count);
+  const strings = new Array<string | null>(count * STRINGS);
+  const segmentEnds = new Int32Array(count);
+  const values: SegmentValues = { kinds: [], tokens: [], used: [], positionHashes: [] };
+  for (let row = 0; row < count; row++) {
+    const n = row * NUMBERS;
     const place = seq!.getItem(row) as number;
-    visit({
-      seq: place,
-      requestId: requestId!.getItem(row) as string,
-      tsMs: tsMs!.getItem(row) as number,
-      feature: feature!.getItem(row) as string,
-      provider: provider!.getItem(row) as string,
-      model: model!.getItem(row) as string,
-      userId: userId!.getItem(row) as string | null,
-      status: status!.getItem(row) as string,
-      batch: batch!.getItem(row) as boolean,
-      latencyMs: latencyMs!.getItem(row) as number | null,
-      responseKey: responseKey!.getItem(row) as bigint,
-      cacheable: cacheable!.getItem(row) as boolean,
-      inputTokens: inputTokens!.getItem(row) as number,
-      outputTokens: outputTokens!.getItem(row) as number,
-      cachedInputTokens: cachedInputTokens!.getItem(row) as number,
-      cacheWriteTokens: cacheWriteTokens!.getItem(row) as number,
-      cacheWrite1hTokens: cacheWrite1hTokens!.getItem(row) as number,
-      costUsd: costUsd!.getItem(row) as number,
-      segments: await segments.take(place),
-      question: question!.getItem(row) as string | null,
-      promptTokens: { o200k_base: o200k!.getItem(row) as number | null, cl100k_base: cl100k!.getItem(row) as number | null },
-    });
+    const latency = latencyMs!.getItem(row) as number | null;
+    const o200kTokens = o200k!.getItem(row) as number | null;
+    const cl100kTokens = cl100k!.getItem(row) as number | null;
+    numbers[n + NUMBER_AT.seq] = place;
+    numbers[n + NUMBER_AT.tsMs] = tsMs!.getItem(row) as number;
+    numbers[n + NUMBER_AT.latencyMs] = latency ?? 0;
+    numbers[n + NUMBER_AT.inputTokens] = inputTokens!.getItem(row) as number;
+    numbers[n + NUMBER_AT.outputTokens] = outputTokens!.getItem(row) as number;
+    numbers[n + NUMBER_AT.cachedInputTokens] = cachedInputTokens!.getItem(row) as number;
+    numbers[n + NUMBER_AT.cacheWriteTokens] = cacheWriteTokens!.getItem(row) as number;
+    numbers[n + NUMBER_AT.cacheWrite1hTokens] = cacheWrite1hTokens!.getItem(row) as number;
+    numbers[n + NUMBER_AT.costUsd] = costUsd!.getItem(row) as number;
+    numbers[n + NUMBER_AT.o200k] = o200kTokens ?? 0;
+    numbers[n + NUMBER_AT.cl100k] = cl100kTokens ?? 0;
+    numbers[n + NUMBER_AT.flags] =
+      ((batchColumn!.getItem(row) as boolean) ? FLAG.batch : 0) |
+      ((cacheable!.getItem(row) as boolean) ? FLAG.cacheable : 0) |
+      (latency === null ? FLAG.noLatency : 0) |
+      (o200kTokens === null ? FLAG.noO200k : 0) |
+      (cl100kTokens === null ? FLAG.noCl100k : 0);
+    responseKeys[row] = responseKey!.getItem(row) as bigint;
+    for (let column = 0; column < STRINGS; column++) strings[row * STRINGS + column] = stringColumns[column]!.getItem(row) as string | null;
+    await segments.take(place, values);
+    segmentEnds[row] = values.kinds.length;
   }
+  return {
+    count,
+    numbers,
+    responseKeys,
+    strings,
+    segmentEnds,
+    segmentKinds: Uint8Array.from(values.kinds),
+    segmentTokens: Float64Array.from(values.tokens),
+    segmentUsed: Int8Array.from(values.used),
+    positionHashes: BigUint64Array.from(values.positionHashes),
+  };
 }
