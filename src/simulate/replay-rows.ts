@@ -16,29 +16,26 @@ export function replaySegmentParams() {
   return { segment_kinds: listValue([...SEGMENT_KINDS]) };
 }
 
-const COLUMNS = [
+/** The columns of replay_requests that are not strings, in the order readRequestBatch takes them. */
+const VALUE_COLUMNS = [
   'seq',
-  'request_id',
   'ts_ms',
-  'feature',
-  'provider',
-  'model',
-  'user_id',
-  'status',
-  'batch',
   'latency_ms',
-  'response_key',
-  'cacheable',
   'input_tokens',
   'output_tokens',
   'cached_input_tokens',
   'cache_write_tokens',
   'cache_write_1h_tokens',
   'cost_usd',
-  'question',
   'prompt_tokens_o200k',
   'prompt_tokens_cl100k',
+  'batch',
+  'cacheable',
+  'response_key',
 ] as const;
+/** Its string columns, in the order of request-batch.ts's STRING_AT. */
+const STRING_COLUMNS = ['request_id', 'feature', 'provider', 'model', 'user_id', 'status', 'question'] as const;
+const COLUMNS = [...VALUE_COLUMNS, ...STRING_COLUMNS] as const;
 type Column = (typeof COLUMNS)[number];
 
 const SEGMENT_COLUMNS = ['seq', 'kind', 'tokens', 'used', 'position_hash'] as const;
@@ -94,25 +91,9 @@ export function requestColumns(result: DuckDBResult): Record<Column, number> {
 /** A chunk of replay_requests as a batch, each request's segments taken from the cursor. */
 export async function readRequestBatch(chunk: DuckDBDataChunk, at: Record<Column, number>, segments: SegmentCursor): Promise<RequestBatch> {
   const vector = (column: Column): DuckDBVector => chunk.getColumnVector(at[column]);
-  const [seq, tsMs, latencyMs, inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens, costUsd, o200k, cl100k, batchColumn, cacheable, responseKey] = (
-    [
-      'seq',
-      'ts_ms',
-      'latency_ms',
-      'input_tokens',
-      'output_tokens',
-      'cached_input_tokens',
-      'cache_write_tokens',
-      'cache_write_1h_tokens',
-      'cost_usd',
-      'prompt_tokens_o200k',
-      'prompt_tokens_cl100k',
-      'batch',
-      'cacheable',
-      'response_key',
-    ] as const
-  ).map(vector);
-  const stringColumns = (['request_id', 'feature', 'provider', 'model', 'user_id', 'status', 'question'] as const).map(vector);
+  const [seq, tsMs, latencyMs, inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens, costUsd, o200k, cl100k, batchColumn, cacheable, responseKey] =
+    VALUE_COLUMNS.map(vector);
+  const stringColumns = STRING_COLUMNS.map(vector);
   const count = chunk.rowCount;
   const numbers = new Float64Array(count * NUMBERS);
   const responseKeys = new BigUint64Array(count);
