@@ -34,7 +34,7 @@ function countRange(text: string, start: number, stop: number, vocabulary: Vocab
       end = start + vocabulary.pretokenizer.exec(text)![0].length;
     }
     if (end > stop) return -1;
-    tokens += end - start === 1 && ascii ? 1 : pretokenCount(text, start, end, ascii, vocabulary);
+    tokens += end - start === 1 && ascii ? 1 : pretokenCount(text, start, end, ascii, ascii ? scannedHash : 0, vocabulary);
     start = end;
   }
   return tokens;
@@ -155,6 +155,16 @@ const isBlank = (code: number) => code === 32 || (code >= 9 && code <= 12 && cod
 /** Punctuation, symbols and control characters: ASCII that is not a letter, digit or space. */
 const isOther = (code: number) => code < 128 && !isLetter(code) && !isDigit(code) && !isBlank(code) && !isNewline(code);
 const isNonAscii = (code: number) => code >= 128;
+const FNV_OFFSET = 0x811c9dc5;
+/** One step of FNV-1a. */
+const fnv = (hash: number, code: number) => Math.imul(hash ^ code, 0x01000193);
+
+/**
+ * The FNV-1a hash (PretokenMemo.hash) of the word pre-token asciiPretokenEnd just found, taken
+ * as it read the characters; 0 after any other kind of pre-token. Most pre-tokens are words, and
+ * reading them a second time to hash them was a tenth of the counting.
+ */
+let scannedHash = 0;
 
 /**
  * Where the pre-token starting at `start` ends, or -1 when a non-ASCII character could change
@@ -162,12 +172,13 @@ const isNonAscii = (code: number) => code >= 128;
  * so the regex never has a second way to match that backtracking could find.
  */
 function asciiPretokenEnd(text: string, start: number, o200k: boolean): number {
+  scannedHash = 0;
   const first = text.charCodeAt(start);
   if (isNonAscii(first)) return -1;
   if (!o200k && first === 39 && contractionEnd(text, start) > start) return contractionEnd(text, start);
   const lettersStart = isBlank(first) || isOther(first) ? start + 1 : start;
   const letter = text.charCodeAt(lettersStart);
-  if (isLetter(letter)) return lettersEnd(text, lettersStart, o200k);
+  if (isLetter(letter)) return lettersEnd(text, start, lettersStart, o200k);
   if (isNonAscii(letter)) return -1;
   if (isDigit(first)) {
     let end = start + 1;
@@ -182,16 +193,25 @@ function asciiPretokenEnd(text: string, start: number, o200k: boolean): number {
   return end;
 }
 
-/** o200k: upper* lower+ or upper+ lower*, then a contraction; cl100k: letters of any case. */
-function lettersEnd(text: string, start: number, o200k: boolean): number {
-  let end = start;
-  if (!o200k) {
-    while (isLetter(text.charCodeAt(end))) end++;
-    return isNonAscii(text.charCodeAt(end)) ? -1 : end;
+/**
+ * The end of the word pre-token at `start` whose letters begin at `lettersStart`: o200k, upper*
+ * lower+ or upper+ lower*, then a contraction; cl100k, letters of any case. Sets scannedHash.
+ */
+function lettersEnd(text: string, start: number, lettersStart: number, o200k: boolean): number {
+  let hash = lettersStart > start ? fnv(FNV_OFFSET, text.charCodeAt(start)) : FNV_OFFSET;
+  let end = lettersStart;
+  let code = text.charCodeAt(end);
+  if (o200k) {
+    for (; isUpper(code); code = text.charCodeAt(++end)) hash = fnv(hash, code);
+    for (; isLower(code); code = text.charCodeAt(++end)) hash = fnv(hash, code);
+  } else {
+    for (; isLetter(code); code = text.charCodeAt(++end)) hash = fnv(hash, code);
   }
-  while (isUpper(text.charCodeAt(end))) end++;
-  while (isLower(text.charCodeAt(end))) end++;
-  return isNonAscii(text.charCodeAt(end)) ? -1 : contractionEnd(text, end);
+  if (isNonAscii(code)) return -1;
+  const contraction = o200k ? contractionEnd(text, end) : end;
+  for (; end < contraction; end++) hash = fnv(hash, text.charCodeAt(end));
+  scannedHash = hash | 1;
+  return end;
 }
 
 /** The end of `'s`, `'ll`, `'VE`… at `index`, or `index` when there is none. */
@@ -258,8 +278,9 @@ function latin1Bytes(text: string): string {
   return text;
 }
 
-function pretokenCount(text: string, start: number, end: number, ascii: boolean, vocabulary: Vocabulary): number {
-  const hash = PretokenMemo.hash(text, start, end);
+/** The count of the pre-token text[start, end), whose memo hash is `scanned` unless that is 0. */
+function pretokenCount(text: string, start: number, end: number, ascii: boolean, scanned: number, vocabulary: Vocabulary): number {
+  const hash = scanned !== 0 ? scanned : PretokenMemo.hash(text, start, end);
   let tokens = vocabulary.memo.get(text, start, end, hash);
   if (tokens >= 0) return tokens;
   const piece = text.slice(start, end);
@@ -294,8 +315,8 @@ class PretokenMemo {
 
   /** FNV-1a over UTF-16 codes, odd so that 0 can mark an empty slot. */
   static hash(text: string, start: number, end: number): number {
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    let hash = FNV_OFFSET;
+    for (let i = start; i < end; i++) hash = fnv(hash, text.charCodeAt(i));
     return hash | 1;
   }
 
