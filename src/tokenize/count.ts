@@ -34,7 +34,7 @@ function countRange(text: string, start: number, stop: number, vocabulary: Vocab
       end = start + vocabulary.pretokenizer.exec(text)![0].length;
     }
     if (end > stop) return -1;
-    tokens += end - start === 1 && ascii ? 1 : pretokenCount(text, start, end, ascii, ascii ? scannedHash : 0, vocabulary);
+    tokens += end - start === 1 && ascii ? 1 : pretokenCount(text, start, end, ascii, scannedHash, vocabulary);
     start = end;
   }
   return tokens;
@@ -161,8 +161,9 @@ const fnv = (hash: number, code: number) => Math.imul(hash ^ code, 0x01000193);
 
 /**
  * The FNV-1a hash (PretokenMemo.hash) of the word pre-token asciiPretokenEnd just found, taken
- * as it read the characters; 0 after any other kind of pre-token. Most pre-tokens are words, and
- * reading them a second time to hash them was a tenth of the counting.
+ * as it read the characters; 0 after any other kind of pre-token, and after one it could not
+ * end (-1: the regex finds that one). Most pre-tokens are words, and reading them a second time
+ * to hash them was a tenth of the counting.
  */
 let scannedHash = 0;
 
