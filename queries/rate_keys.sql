@@ -1,8 +1,4 @@
--- The distinct (provider, model, day) whose rates are not resolved yet.
+-- The distinct (provider, model, day) of the requests in scope, whose rates the price stage resolves.
 select distinct requests.provider, requests.model, date_trunc('day', requests.ts) as bucket
 from requests
-anti join model_rates
-    on model_rates.provider = requests.provider
-   and model_rates.model = requests.model
-   and model_rates.bucket = date_trunc(model_rates.bucket_unit, requests.ts)
 order by 1, 2, 3

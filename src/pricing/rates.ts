@@ -1,5 +1,5 @@
 // The price stage: resolves rates once per distinct (provider, model, day) — per minute for
-// time-of-day prices — appends them to model_rates, then defines the per-request views.
+// time-of-day prices — into model_rates, then defines the per-request views.
 import { DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { querySql } from '../db.js';
 import { resolveModelRates, type ModelRates, type PriceOverride } from './catalogue.js';
@@ -43,7 +43,12 @@ function utc(timestamp: unknown): Date {
   return new Date(`${String(timestamp).replace(' ', 'T')}Z`);
 }
 
+/**
+ * Resolves every stored request's rates under this run's price overrides, afresh: a database
+ * kept with --db may hold rates resolved under other overrides, or by another catalogue.
+ */
 export async function loadModelRates(connection: DuckDBConnection, overrides: PriceOverride[]): Promise<void> {
+  await connection.run('delete from model_rates');
   const keys = await readKeys(connection, querySql('rate_keys'));
   const appender = await connection.createAppender('model_rates');
   try {

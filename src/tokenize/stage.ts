@@ -16,8 +16,14 @@ export interface TokenStageStats {
 /** Texts per pool task: big enough to amortize the message, small enough to spread. */
 const BATCH_BYTES = 1 << 20;
 
+/**
+ * Every model in scope, with its encoding under this run's `encodings:` overrides, written afresh: a
+ * database kept with --db may have been counted under other overrides, and the counts of the
+ * encodings it no longer uses stay in text_tokens unread.
+ */
 async function writeModelEncodings(db: Database, overrides: Record<string, EncodingName>): Promise<void> {
-  const models = await db.readSql<{ model: string }>('select distinct model from requests anti join model_encodings using (model)');
+  await db.run('delete from model_encodings');
+  const models = await db.readSql<{ model: string }>('select distinct model from requests');
   const appender = await db.connection.createAppender('model_encodings');
   for (const { model } of models) {
     appender.appendVarchar(model);

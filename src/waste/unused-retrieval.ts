@@ -132,6 +132,6 @@ export async function detectUnusedRetrieval(db: Database, settings: WasteSetting
     await pool.close();
   }
   await db.run('drop table if exists undecided_chunks');
-  await db.runQuery('chunk_usage');
+  await db.run(querySql('chunk_usage').replaceAll('$min_shared_ngrams', String(Math.trunc(settings.retrieval.minSharedNgrams))));
   await db.runQuery('waste/unused_retrieval');
 }

@@ -1,0 +1,72 @@
+// A database kept with --db holds what earlier runs worked out (rates, encodings, chunk
+// decisions). A run under another config must report what a fresh database would under it:
+// nothing an earlier run's settings decided may leak into its numbers.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSample } from '../samples/generator.js';
+import { runAudit } from '../src/audit.js';
+import { parseAuditConfig, type AuditConfig } from '../src/config/audit.js';
+import { loadScenarioFile } from '../src/config/scenarios.js';
+import { findLogFiles } from '../src/ingest/read.js';
+import type { Summary } from '../src/report/summary.js';
+
+/** Every setting whose result an earlier run stores in the database, changed. */
+const CHANGED = parseAuditConfig({
+  waste: { retrieval: { minSharedNgrams: 5 } },
+  encodings: { 'gpt-4o': 'cl100k_base', 'claude-sonnet-4-5': 'o200k_base' },
+  pricing: { overrides: [{ model: 'gpt-4o', inputPerMTok: 1, outputPerMTok: 3 }] },
+});
+
+/** The summary's numbers: what was loaded this time and how long it took differ by design. */
+function numbers(summary: Summary): Omit<Summary, 'input' | 'timings'> {
+  const { input: _input, timings: _timings, ...rest } = summary;
+  return JSON.parse(JSON.stringify(rest, (_key, value: unknown) => (typeof value === 'number' ? Number(value.toPrecision(12)) : value)));
+}
+
+describe('a kept database audited again under another config', () => {
+  let dir: string;
+  const audit = async (config: AuditConfig, dbPath?: string) => {
+    const run = await runAudit({
+      files: findLogFiles([join(dir, 'logs')]),
+      config,
+      scenarios: loadScenarioFile(join(import.meta.dirname, '..', 'samples', 'scenarios.yaml')),
+      format: 'auto',
+      dbPath,
+      threads: 2,
+    });
+    run.db.close();
+    return run.summary;
+  };
+  let defaults: Summary;
+  let fresh: Summary;
+  let rerun: Summary;
+  let back: Summary;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tokenaudit-rerun-'));
+    await writeSample({ outDir: dir, requests: 600, seed: 11, profile: 'default' });
+    const kept = join(dir, 'kept.duckdb');
+    defaults = await audit(parseAuditConfig({}), kept);
+    rerun = await audit(CHANGED, kept);
+    back = await audit(parseAuditConfig({}), kept);
+    fresh = await audit(CHANGED);
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the changed settings change the numbers (else this test proves nothing)', () => {
+    expect(fresh.totals.costUsd).not.toBeCloseTo(defaults.totals.costUsd, 3);
+    expect(fresh.wasteByCategory.unused_retrieval.tokens).not.toBe(defaults.wasteByCategory.unused_retrieval.tokens);
+    expect(fresh.models.find((m) => m.model === 'gpt-4o')!.tokenDrift).not.toBe(defaults.models.find((m) => m.model === 'gpt-4o')!.tokenDrift);
+  });
+
+  it('reports what a fresh database reports under the new config', () => {
+    expect(rerun.input.rowsAlreadyLoaded).toBe(rerun.input.rowsRead);
+    expect(numbers(rerun)).toEqual(numbers(fresh));
+  });
+
+  it('and what it reported first once the config is changed back', () => {
+    expect(numbers(back)).toEqual(numbers(defaults));
+  });
+});
