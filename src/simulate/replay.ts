@@ -50,7 +50,7 @@ export async function runSimulation(db: Database, file: ScenarioFile, options: S
   for (const encoding of new Set(targets.map((model) => encodingForModel(model, options.encodings)))) {
     await countMissingTexts(db, 'texts_to_tokenize_in', { encoding }, options.threads);
   }
-  const logged = (await db.readSql<{ model: string }>('select distinct model from requests')).map((r) => r.model);
+  const logged = (await db.readSql<{ model: string }>('select distinct model from requests order by model')).map((r) => r.model);
   const fits = await fitLatencyModels(db, [...new Set([...logged, ...targets])]);
   const settings: ReplaySettings = { scenarios: file.scenarios, overrides: options.overrides, encodings: options.encodings, fits: [...fits.values()] };
   const withQuestions = file.scenarios.some((s) => s.routing?.some((rule) => rule.when.userMessageMatches));
