@@ -5,7 +5,8 @@ import type { AuditConfig } from './config/audit.js';
 import { Database, querySql } from './db.js';
 import { silentProgress, type Progress } from './progress.js';
 import { DETECTORS } from './waste/index.js';
-import { loadLogFiles, type LoadStats } from './ingest/load.js';
+import { checkReadingSettings, loadLogFiles, type LoadStats } from './ingest/load.js';
+import type { ParseSettings } from './ingest/parse.js';
 import type { LogFile } from './ingest/read.js';
 import { loadModelRates } from './pricing/rates.js';
 import { buildSummary, type Summary } from './report/summary.js';
@@ -41,6 +42,8 @@ export interface AuditRun {
   summary: Summary;
   simulation: SimulationRun | null;
   timings: Record<string, number>;
+  /** Things the user should know about this run's numbers, one sentence each (the CLI prints them). */
+  warnings: string[];
 }
 
 /** Every setting the run used, defaults included, for summary.json and the report. */
@@ -102,22 +105,23 @@ const CATALOGUE_SUGGESTIONS = ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-mini
 export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   const threads = options.threads ?? availableParallelism();
   const timings: Record<string, number> = {};
+  const warnings: string[] = [];
   const progress = options.progress ?? silentProgress;
   const db = await Database.open({ path: options.dbPath, threads, memoryLimit: options.memoryLimit });
   try {
+    const reading: ParseSettings = {
+      format: options.format,
+      fieldPaths: options.config.fields,
+      fieldDefaults: options.config.defaults,
+      extract: options.config.waste.retrieval.extract,
+      encodings: options.config.encodings,
+    };
+    const [held] = await db.readSql<{ held: boolean }>('select exists (select 1 from stored_requests) as held');
     const load = await timed(timings, progress, 'load', { units: options.files.length, unit: 'files' }, (advance) =>
-      loadLogFiles(db, options.files, {
-        threads,
-        settings: {
-          format: options.format,
-          fieldPaths: options.config.fields,
-          fieldDefaults: options.config.defaults,
-          extract: options.config.waste.retrieval.extract,
-          encodings: options.config.encodings,
-        },
-        onFile: () => advance(1),
-      }),
+      loadLogFiles(db, options.files, { threads, settings: reading, onFile: () => advance(1) }),
     );
+    const warning = await checkReadingSettings(db, reading, held!.held, load.rowsLoaded > 0);
+    if (warning) warnings.push(warning);
     if (options.retainDays !== undefined) await db.run(querySql('retain_days').replaceAll('$days', String(Math.trunc(options.retainDays))));
     await db.scopeRequests({ since: options.since, until: options.until });
     const tokens = await timed(timings, progress, 'tokenize', { units: 0, unit: 'texts' }, (advance) => runTokenStage(db, options.config.encodings, threads, advance));
@@ -131,7 +135,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
     const summary = await timed(timings, progress, 'summarize', { units: 1, unit: 'step' }, () => buildSummary(db, load, settings, order));
     summary.budgets = await checkBudgets(db, options.config.budgets, summary);
     summary.timings = timings;
-    return { db, load, tokens, summary, simulation, timings };
+    return { db, load, tokens, summary, simulation, timings, warnings };
   } catch (error) {
     db.close();
     throw error;

@@ -37,8 +37,10 @@ describe('a kept database audited again under another config', () => {
       threads: 2,
     });
     run.db.close();
+    warnings.push(run.warnings);
     return run.summary;
   };
+  const warnings: string[][] = [];
   let defaults: Summary;
   let fresh: Summary;
   let rerun: Summary;
@@ -55,6 +57,13 @@ describe('a kept database audited again under another config', () => {
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('names every changed reading setting (fields, defaults, the retrieval regex)', async () => {
+    const kept = join(dir, 'reading.duckdb');
+    await audit(parseAuditConfig({}), kept);
+    await audit(parseAuditConfig({ fields: { feature: 'metadata.feature' }, defaults: { user_id: 'nobody' }, waste: { retrieval: { extract: '<doc>(?<text>[\\s\\S]*?)</doc>' } } }), kept);
+    expect(warnings.at(-1)).toEqual([expect.stringMatching(/^the config's fields, defaults, waste\.retrieval\.extract changed/)]);
+  });
+
   it('the changed settings change the numbers (else this test proves nothing)', () => {
     expect(fresh.totals.costUsd).not.toBeCloseTo(defaults.totals.costUsd, 3);
     expect(fresh.wasteByCategory.unused_retrieval.tokens).not.toBe(defaults.wasteByCategory.unused_retrieval.tokens);
@@ -68,5 +77,14 @@ describe('a kept database audited again under another config', () => {
 
   it('and what it reported first once the config is changed back', () => {
     expect(numbers(back)).toEqual(numbers(defaults));
+  });
+
+  it('warns that requests already loaded keep how they were read, when the settings that read them change', () => {
+    // the first run, the rerun and the run back changed no reading setting but encodings, and
+    // loaded nothing after the first: the record stays the first run's settings
+    expect(warnings[0]).toEqual([]);
+    expect(warnings[1]).toEqual([expect.stringMatching(/^the config's encodings changed since requests were last loaded/)]);
+    expect(warnings[2]).toEqual([]);
+    expect(warnings[3]).toEqual([]);
   });
 });
