@@ -88,3 +88,30 @@ describe('a kept database audited again under another config', () => {
     expect(warnings[3]).toEqual([]);
   });
 });
+
+describe('a kept database fed night by night', () => {
+  it('reports what one run over all the files reports, whatever the threads and parts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-nightly-'));
+    try {
+      await writeSample({ outDir: dir, requests: 600, seed: 5, profile: 'default' });
+      const files = findLogFiles([join(dir, 'logs')]);
+      expect(files.length).toBeGreaterThanOrEqual(3);
+      const scenarios = loadScenarioFile(join(import.meta.dirname, '..', 'samples', 'scenarios.yaml'));
+      const audit = async (chosen: typeof files, threads: number, dbPath?: string) => {
+        const run = await runAudit({ files: chosen, config: parseAuditConfig({}), scenarios, format: 'auto', dbPath, threads });
+        run.db.close();
+        return run.summary;
+      };
+      const once = await audit(files, 2);
+      const kept = join(dir, 'kept.duckdb');
+      await audit(files.slice(0, 1), 1, kept);
+      // a night that overlaps the one before (the second file again), on more threads
+      await audit(files.slice(1, 2), 3, kept);
+      const last = await audit(files.slice(1), 2, kept);
+      expect(last.input.rowsAlreadyLoaded).toBeGreaterThan(0);
+      expect(numbers(last)).toEqual(numbers({ ...once, settings: { ...once.settings, threads: 2 } }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
