@@ -1,5 +1,5 @@
 -- --retain-days: forget stored requests older than $days days before the newest one, and the
--- segments, texts and counts nothing else refers to any more.
+-- segments, texts, counts and chunk decisions nothing else refers to any more.
 delete from stored_requests
 where ts < (select max(ts) from stored_requests) - to_days($days::integer);
 
@@ -12,3 +12,7 @@ where text_hash not in (select text_hash from segments)
 
 delete from text_tokens
 where text_hash not in (select text_hash from texts);
+
+delete from chunk_decisions
+where chunk_hash not in (select text_hash from texts)
+   or output_hash not in (select text_hash from texts);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSample } from '../samples/generator.js';
 import { runAudit } from '../src/audit.js';
+import { querySql } from '../src/db.js';
 import { parseAuditConfig, type AuditConfig } from '../src/config/audit.js';
 import { loadScenarioFile } from '../src/config/scenarios.js';
 import { findLogFiles } from '../src/ingest/read.js';
@@ -114,4 +115,40 @@ describe('a kept database fed night by night', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('--retain-days on a kept database', () => {
+  it('forgets the old requests and everything only they referred to, chunk decisions included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-retain-'));
+    try {
+      await writeSample({ outDir: dir, requests: 400, seed: 3, profile: 'default' });
+      const run = await runAudit({ files: findLogFiles([join(dir, 'logs')]), config: parseAuditConfig({}), format: 'auto', threads: 2 });
+      const { db } = run;
+      try {
+        const count = async (sql: string) => Number((await db.readSql<{ n: bigint }>(`select count(*) as n from (${sql})`))[0]!.n);
+        const decisions = await count('select * from chunk_decisions');
+        // half the requests a year older than the rest
+        await db.run("update stored_requests set ts = ts - interval 365 day where hash(request_id) % 2 = 0");
+        await db.run(querySql('retain_days').replaceAll('$days', '30'));
+        const orphans = {
+          segments: await count('select * from segments anti join stored_requests using (request_id)'),
+          texts: await count(
+            'select text_hash from texts except select text_hash from segments except select user_message_hash from stored_requests',
+          ),
+          counts: await count('select * from text_tokens anti join texts using (text_hash)'),
+          decisions: await count(
+            'select * from chunk_decisions where chunk_hash not in (select text_hash from texts) or output_hash not in (select text_hash from texts)',
+          ),
+        };
+        expect(orphans).toEqual({ segments: 0, texts: 0, counts: 0, decisions: 0 });
+        const kept = await count('select * from chunk_decisions');
+        expect(kept).toBeGreaterThan(0);
+        expect(kept).toBeLessThan(decisions);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
