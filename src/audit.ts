@@ -135,6 +135,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
     const summary = await timed(timings, progress, 'summarize', { units: 1, unit: 'step' }, () => buildSummary(db, load, settings, order));
     summary.budgets = await checkBudgets(db, options.config.budgets, summary);
     summary.timings = timings;
+    summary.warnings = warnings;
     return { db, load, tokens, summary, simulation, timings, warnings };
   } catch (error) {
     db.close();

@@ -1,7 +1,7 @@
 // A database kept with --db holds what earlier runs worked out (rates, encodings, chunk
 // decisions). A run under another config must report what a fresh database would under it:
 // nothing an earlier run's settings decided may leak into its numbers.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { querySql } from '../src/db.js';
 import { parseAuditConfig, type AuditConfig } from '../src/config/audit.js';
 import { loadScenarioFile } from '../src/config/scenarios.js';
 import { findLogFiles } from '../src/ingest/read.js';
+import { writeReport } from '../src/report/render.js';
 import type { Summary } from '../src/report/summary.js';
 
 /** Every setting whose result an earlier run stores in the database, changed. */
@@ -20,9 +21,9 @@ const CHANGED = parseAuditConfig({
   pricing: { overrides: [{ model: 'gpt-4o', inputPerMTok: 1, outputPerMTok: 3 }] },
 });
 
-/** The summary's numbers: what was loaded this time and how long it took differ by design. */
-function numbers(summary: Summary): Omit<Summary, 'input' | 'timings'> {
-  const { input: _input, timings: _timings, ...rest } = summary;
+/** The summary's numbers: what was loaded this time, how long it took and the warnings about it differ by design. */
+function numbers(summary: Summary): Omit<Summary, 'input' | 'timings' | 'warnings'> {
+  const { input: _input, timings: _timings, warnings: _warnings, ...rest } = summary;
   return JSON.parse(JSON.stringify(rest, (_key, value: unknown) => (typeof value === 'number' ? Number(value.toPrecision(12)) : value)));
 }
 
@@ -38,6 +39,7 @@ describe('a kept database audited again under another config', () => {
       threads: 2,
     });
     run.db.close();
+    expect(run.summary.warnings).toBe(run.warnings);
     warnings.push(run.warnings);
     return run.summary;
   };
@@ -61,8 +63,17 @@ describe('a kept database audited again under another config', () => {
   it('names every changed reading setting (fields, defaults, the retrieval regex)', async () => {
     const kept = join(dir, 'reading.duckdb');
     await audit(parseAuditConfig({}), kept);
-    await audit(parseAuditConfig({ fields: { feature: 'metadata.feature' }, defaults: { user_id: 'nobody' }, waste: { retrieval: { extract: '<doc>(?<text>[\\s\\S]*?)</doc>' } } }), kept);
-    expect(warnings.at(-1)).toEqual([expect.stringMatching(/^the config's fields, defaults, waste\.retrieval\.extract changed/)]);
+    const config = parseAuditConfig({ fields: { feature: 'metadata.feature' }, defaults: { user_id: 'nobody' }, waste: { retrieval: { extract: '<doc>(?<text>[\\s\\S]*?)</doc>' } } });
+    const run = await runAudit({ files: findLogFiles([join(dir, 'logs')]), config, format: 'auto', dbPath: kept, threads: 2 });
+    try {
+      expect(run.summary.warnings).toEqual([expect.stringMatching(/^the config's fields, defaults, waste\.retrieval\.extract changed/)]);
+      // the report says it too, in its data-quality section
+      const report = join(dir, 'report.html');
+      await writeReport(run.db, run.summary, config.report, report);
+      expect(readFileSync(report, 'utf8')).toContain('<strong>Warning:</strong> the config&#x27;s fields, defaults, waste.retrieval.extract changed');
+    } finally {
+      run.db.close();
+    }
   });
 
   it('the changed settings change the numbers (else this test proves nothing)', () => {

@@ -97,7 +97,7 @@ export async function auditCommand(inputs: string[], flags: AuditFlags, output: 
     await writeReport(run.db, run.summary, config.report, reportPath);
     const { input, totals } = run.summary;
     // not behind --quiet: a warning is about the numbers
-    for (const warning of run.warnings) process.stderr.write(`warning: ${warning}\n`);
+    for (const warning of run.summary.warnings) process.stderr.write(`warning: ${warning}\n`);
     log(`read ${input.rowsRead} rows: ${input.rowsLoaded} loaded, ${input.rowsAlreadyLoaded} already loaded, ${input.rowsQuarantined} quarantined`);
     log(`${totals.requests} requests, $${totals.costUsd.toFixed(2)} spent`);
     log(`stage seconds: ${Object.entries(run.timings).map(([stage, seconds]) => `${stage} ${seconds}`).join(', ')}`);

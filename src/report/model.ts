@@ -134,6 +134,7 @@ async function patternSection(db: Database, report: AuditConfig['report']) {
 function qualitySection(summary: Summary) {
   return {
     input: summary.input,
+    warnings: summary.warnings,
     quarantine: Object.entries(summary.input.quarantineByReason).map(([reason, count]) => ({ reason, count: formatTokens(count) })),
     formats: Object.entries(summary.input.rowsByFormat).map(([format, count]) => ({ format, count: formatTokens(count) })),
     recordsMerged: formatTokens(summary.input.recordsMerged),

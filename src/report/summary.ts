@@ -84,6 +84,8 @@ export interface Summary {
   /** Wall-clock seconds per stage. */
   timings: Record<string, number>;
   settings: Record<string, unknown>;
+  /** What the reader should know about these numbers, a sentence each (e.g. a kept database read under other settings). */
+  warnings: string[];
 }
 
 type Numeric = string | number | null;
@@ -215,5 +217,6 @@ export async function buildSummary(db: Database, input: LoadStats, settings: Rec
     budgets: [],
     timings: {},
     settings,
+    warnings: [],
   };
 }
