@@ -63,6 +63,12 @@ describe('loading logs into DuckDB', () => {
     ]);
   });
 
+  it('counts the quarantined rows of a file loaded again, but keeps each in the table once', async () => {
+    await load([FIXTURE]);
+    expect(await load([FIXTURE])).toMatchObject({ rowsRead: 12, rowsLoaded: 0, rowsAlreadyLoaded: 6, rowsQuarantined: 6 });
+    expect(await count('quarantine')).toBe(6);
+  });
+
   it('reads gzip and zstd compressed JSONL the same as plain', async () => {
     const gz = join(dir, 'basic.jsonl.gz');
     writeFileSync(gz, gzipSync(readFileSync(FIXTURE)));
