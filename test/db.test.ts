@@ -40,8 +40,9 @@ describe('the --db file', () => {
   });
 
   it('fails at once, saying so, while another process has the database open', async () => {
+    // (the holder keeps its Database referenced: a collected one would release the file's lock)
     const path = join(mkdtempSync(join(tmpdir(), 'tokenaudit-db-')), 'audit.duckdb');
-    const holder = spawn(process.execPath, ['--import', 'tsx', '-e', `import('${ROOT}src/db.ts').then(async ({ Database }) => { await Database.open({ path: '${path}' }); console.log('open'); setTimeout(() => process.exit(0), 20000); })`], { cwd: ROOT });
+    const holder = spawn(process.execPath, ['--import', 'tsx', '-e', `import('${ROOT}src/db.ts').then(async ({ Database }) => { globalThis.held = await Database.open({ path: '${path}' }); console.log('open'); setTimeout(() => process.exit(0), 20000); })`], { cwd: ROOT });
     await new Promise<void>((resolve) => holder.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('open') && resolve()));
     try {
       const second = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import('${ROOT}src/db.ts').then(({ Database }) => Database.open({ path: '${path}' })).then(() => console.log('opened'), (e) => console.log(e.message))`], { cwd: ROOT, encoding: 'utf8' });
