@@ -134,6 +134,12 @@ async function patternSection(db: Database, report: AuditConfig['report']) {
 function qualitySection(summary: Summary) {
   return {
     input: summary.input,
+    rows: {
+      read: formatTokens(summary.input.rowsRead),
+      loaded: formatTokens(summary.input.rowsLoaded),
+      alreadyLoaded: formatTokens(summary.input.rowsAlreadyLoaded),
+      quarantined: formatTokens(summary.input.rowsQuarantined),
+    },
     warnings: summary.warnings,
     quarantine: Object.entries(summary.input.quarantineByReason).map(([reason, count]) => ({ reason, count: formatTokens(count) })),
     formats: Object.entries(summary.input.rowsByFormat).map(([format, count]) => ({ format, count: formatTokens(count) })),

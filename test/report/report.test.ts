@@ -24,13 +24,16 @@ const HOSTILE = [
   { request_id: 'h2', timestamp: '2026-11-20T08:01:00Z', feature: 'plain', model: 'gpt-4o', messages: [{ role: 'user', content: 'hello' }], output: 'hi' },
 ];
 
-async function page(config: unknown = {}): Promise<{ html: string; summary: Awaited<ReturnType<typeof runAudit>>['summary'] }> {
+type Summary = Awaited<ReturnType<typeof runAudit>>['summary'];
+
+async function page(config: unknown = {}, adjust: (summary: Summary) => Summary = (summary) => summary): Promise<{ html: string; summary: Summary }> {
   const file = join(mkdtempSync(join(tmpdir(), 'tokenaudit-report-')), 'hostile.jsonl');
   writeFileSync(file, HOSTILE.map((line) => JSON.stringify(line)).join('\n'));
   const parsed = parseAuditConfig(config);
   const run = await runAudit({ files: findLogFiles([file]), config: parsed, format: 'auto', threads: 2 });
   try {
-    return { html: renderReport(await buildReportModel(run.db, run.summary, parsed.report)), summary: run.summary };
+    const summary = adjust(run.summary);
+    return { html: renderReport(await buildReportModel(run.db, summary, parsed.report)), summary };
   } finally {
     run.db.close();
   }
@@ -72,6 +75,17 @@ describe('the report page', () => {
     expect(figure('wasteRatio')).toBe(formatPercent(summary.totals.wasteRatio));
     // h1 is a failed request: 40 tokens × $2.50 per MTok wasted of $0.000100 + h2's cost
     expect(summary.totals.wasteCostUsd).toBeCloseTo(0.0001, 12);
+  });
+
+  it('counts rows with thousands separated and says every warning of the run, escaped', async () => {
+    const { html } = await page({}, (summary) => ({
+      ...summary,
+      input: { ...summary.input, rowsRead: 1234567, rowsLoaded: 1234000, rowsAlreadyLoaded: 560, rowsQuarantined: 7 },
+      warnings: ["the config's <fields> changed"],
+    }));
+    const cell = (label: string) => html.match(new RegExp(`<th>${label}</th><td class="num">([^<]*)<`))?.[1];
+    expect([cell('Rows read'), cell('Rows loaded'), cell('Rows already loaded \\(same request_id\\)'), cell('Rows quarantined')]).toEqual(['1,234,567', '1,234,000', '560', '7']);
+    expect(html).toContain('<strong>Warning:</strong> the config&#x27;s &lt;fields&gt; changed');
   });
 });
 
