@@ -145,31 +145,6 @@ export async function loadLogFiles(db: Database, files: LogFile[], options: Load
   return stats;
 }
 
-/** The settings that decide what a line is read as: a request keeps what they made of it when it was loaded. */
-function readingSettings(settings: ParseSettings): string {
-  return JSON.stringify({ fields: settings.fieldPaths, defaults: settings.fieldDefaults ?? {}, extract: settings.extract, encodings: settings.encodings });
-}
-
-/**
- * Compares this run's reading settings with those the database's last rows were loaded under:
- * a warning when they differ and the database holds requests read the other way (they are not
- * read again). Once this run loads rows, its settings are the ones on record.
- */
-export async function checkReadingSettings(db: Database, settings: ParseSettings, heldBefore: boolean, loadedNow: boolean): Promise<string | null> {
-  const current = readingSettings(settings);
-  const [stored] = await db.readSql<{ value: string }>("select value from tokenaudit_meta where key = 'reading_settings'");
-  if (loadedNow) {
-    await db.run("delete from tokenaudit_meta where key = 'reading_settings'");
-    await db.run("insert into tokenaudit_meta values ('reading_settings', $value)", { value: current });
-  }
-  if (!heldBefore || stored === undefined || stored.value === current) return null;
-  const before = JSON.parse(stored.value) as Record<string, unknown>;
-  const now = JSON.parse(current) as Record<string, unknown>;
-  const changed = Object.keys(now).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(now[key]));
-  const names = changed.map((key) => (key === 'extract' ? 'waste.retrieval.extract' : key)).join(', ');
-  return `the config's ${names} changed since requests were last loaded into this database: requests already in it keep what they were read as then (feature, user and other mapped fields, retrieved chunks, the tokens of message names); audit into a new --db file to read every request under the new settings`;
-}
-
 /** Records a file is sniffed by: the first this many. */
 const SNIFF_RECORDS = 20;
 
