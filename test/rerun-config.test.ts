@@ -1,7 +1,7 @@
 // A database kept with --db holds what earlier runs worked out (rates, encodings, chunk
 // decisions). A run under another config must report what a fresh database would under it:
 // nothing an earlier run's settings decided may leak into its numbers.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,4 +162,40 @@ describe('--retain-days on a kept database', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('a kept database narrowed to one day with --since', () => {
+  it('reports what a fresh database holding only that day reports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-scope-'));
+    try {
+      await writeSample({ outDir: join(dir, 'first'), requests: 400, seed: 5, profile: 'default' });
+      await writeSample({ outDir: join(dir, 'second'), requests: 400, seed: 6, profile: 'default' });
+      // the second sample a day later, under ids of its own
+      const day2 = join(dir, 'day2');
+      mkdirSync(day2);
+      for (const file of readdirSync(join(dir, 'second', 'logs'))) {
+        const lines = readFileSync(join(dir, 'second', 'logs', file), 'utf8').split('\n').filter((line) => line !== '');
+        const shifted = lines.map((line) => {
+          const record = JSON.parse(line) as { timestamp: string; request_id: string };
+          return JSON.stringify({ ...record, timestamp: new Date(Date.parse(record.timestamp) + 86_400_000).toISOString(), request_id: `day2-${record.request_id}` });
+        });
+        writeFileSync(join(day2, file), `${shifted.join('\n')}\n`);
+      }
+      const scenarios = loadScenarioFile(join(import.meta.dirname, '..', 'samples', 'scenarios.yaml'));
+      const audit = async (inputs: string[], dbPath?: string, since?: Date) => {
+        const run = await runAudit({ files: findLogFiles(inputs), config: parseAuditConfig({}), scenarios, format: 'auto', dbPath, threads: 2, since });
+        run.db.close();
+        return run.summary;
+      };
+      const kept = join(dir, 'kept.duckdb');
+      await audit([join(dir, 'first', 'logs')], kept);
+      const since = new Date('2026-11-21T00:00:00Z');
+      const scoped = await audit([day2], kept, since);
+      const fresh = await audit([day2]);
+      expect(scoped.totals.requests).toBe(400);
+      expect(numbers({ ...scoped, settings: {} })).toEqual(numbers({ ...fresh, settings: {} }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
