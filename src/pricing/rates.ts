@@ -44,7 +44,7 @@ function utc(timestamp: unknown): Date {
 }
 
 /**
- * Resolves every stored request's rates under this run's price overrides, afresh: a database
+ * Resolves the rates of every request in scope under this run's price overrides, afresh: a database
  * kept with --db may hold rates resolved under other overrides, or by another catalogue.
  */
 export async function loadModelRates(connection: DuckDBConnection, overrides: PriceOverride[]): Promise<void> {
