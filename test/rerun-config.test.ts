@@ -27,23 +27,30 @@ function numbers(summary: Summary): Omit<Summary, 'input' | 'timings' | 'warning
   return JSON.parse(JSON.stringify(rest, (_key, value: unknown) => (typeof value === 'number' ? Number(value.toPrecision(12)) : value)));
 }
 
+const SCENARIOS = join(import.meta.dirname, '..', 'samples', 'scenarios.yaml');
+
+interface Run {
+  config?: AuditConfig;
+  dbPath?: string;
+  threads?: number;
+  since?: Date;
+}
+
+/** The summary of one audit of `inputs` with the sample scenarios (its database closed after). */
+async function auditSummary(inputs: string[], { config = parseAuditConfig({}), dbPath, threads = 2, since }: Run = {}): Promise<Summary> {
+  const run = await runAudit({ files: findLogFiles(inputs), config, scenarios: loadScenarioFile(SCENARIOS), format: 'auto', dbPath, threads, since });
+  run.db.close();
+  return run.summary;
+}
+
 describe('a kept database audited again under another config', () => {
   let dir: string;
-  const audit = async (config: AuditConfig, dbPath?: string) => {
-    const run = await runAudit({
-      files: findLogFiles([join(dir, 'logs')]),
-      config,
-      scenarios: loadScenarioFile(join(import.meta.dirname, '..', 'samples', 'scenarios.yaml')),
-      format: 'auto',
-      dbPath,
-      threads: 2,
-    });
-    run.db.close();
-    expect(run.summary.warnings).toBe(run.warnings);
-    warnings.push(run.warnings);
-    return run.summary;
-  };
   const warnings: string[][] = [];
+  const audit = async (config: AuditConfig, dbPath?: string) => {
+    const summary = await auditSummary([join(dir, 'logs')], { config, dbPath });
+    warnings.push(summary.warnings);
+    return summary;
+  };
   let defaults: Summary;
   let fresh: Summary;
   let rerun: Summary;
@@ -106,20 +113,14 @@ describe('a kept database fed night by night', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-nightly-'));
     try {
       await writeSample({ outDir: dir, requests: 600, seed: 5, profile: 'default' });
-      const files = findLogFiles([join(dir, 'logs')]);
+      const files = findLogFiles([join(dir, 'logs')]).map((file) => file.path);
       expect(files.length).toBeGreaterThanOrEqual(3);
-      const scenarios = loadScenarioFile(join(import.meta.dirname, '..', 'samples', 'scenarios.yaml'));
-      const audit = async (chosen: typeof files, threads: number, dbPath?: string) => {
-        const run = await runAudit({ files: chosen, config: parseAuditConfig({}), scenarios, format: 'auto', dbPath, threads });
-        run.db.close();
-        return run.summary;
-      };
-      const once = await audit(files, 2);
-      const kept = join(dir, 'kept.duckdb');
-      await audit(files.slice(0, 1), 1, kept);
+      const once = await auditSummary(files);
+      const dbPath = join(dir, 'kept.duckdb');
+      await auditSummary(files.slice(0, 1), { dbPath, threads: 1 });
       // a night that overlaps the one before (the second file again), on more threads
-      await audit(files.slice(1, 2), 3, kept);
-      const last = await audit(files.slice(1), 2, kept);
+      await auditSummary(files.slice(1, 2), { dbPath, threads: 3 });
+      const last = await auditSummary(files.slice(1), { dbPath });
       expect(last.input.rowsAlreadyLoaded).toBeGreaterThan(0);
       expect(numbers(last)).toEqual(numbers({ ...once, settings: { ...once.settings, threads: 2 } }));
     } finally {
@@ -181,17 +182,10 @@ describe('a kept database narrowed to one day with --since', () => {
         });
         writeFileSync(join(day2, file), `${shifted.join('\n')}\n`);
       }
-      const scenarios = loadScenarioFile(join(import.meta.dirname, '..', 'samples', 'scenarios.yaml'));
-      const audit = async (inputs: string[], dbPath?: string, since?: Date) => {
-        const run = await runAudit({ files: findLogFiles(inputs), config: parseAuditConfig({}), scenarios, format: 'auto', dbPath, threads: 2, since });
-        run.db.close();
-        return run.summary;
-      };
-      const kept = join(dir, 'kept.duckdb');
-      await audit([join(dir, 'first', 'logs')], kept);
-      const since = new Date('2026-11-21T00:00:00Z');
-      const scoped = await audit([day2], kept, since);
-      const fresh = await audit([day2]);
+      const dbPath = join(dir, 'kept.duckdb');
+      await auditSummary([join(dir, 'first', 'logs')], { dbPath });
+      const scoped = await auditSummary([day2], { dbPath, since: new Date('2026-11-21T00:00:00Z') });
+      const fresh = await auditSummary([day2]);
       expect(scoped.totals.requests).toBe(400);
       expect(numbers({ ...scoped, settings: {} })).toEqual(numbers({ ...fresh, settings: {} }));
     } finally {
