@@ -27,6 +27,16 @@ function numbers(summary: Summary): Omit<Summary, 'input' | 'timings' | 'warning
   return JSON.parse(JSON.stringify(rest, (_key, value: unknown) => (typeof value === 'number' ? Number(value.toPrecision(12)) : value)));
 }
 
+/** Runs `test` in a new temporary folder, removed after. */
+async function inTempDir(prefix: string, test: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    await test(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const SCENARIOS = join(import.meta.dirname, '..', 'samples', 'scenarios.yaml');
 
 interface Run {
@@ -110,8 +120,7 @@ describe('a kept database audited again under another config', () => {
 
 describe('a kept database fed night by night', () => {
   it('reports what one run over all the files reports, whatever the threads and parts', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-nightly-'));
-    try {
+    await inTempDir('tokenaudit-nightly-', async (dir) => {
       await writeSample({ outDir: dir, requests: 600, seed: 5, profile: 'default' });
       const files = findLogFiles([join(dir, 'logs')]).map((file) => file.path);
       expect(files.length).toBeGreaterThanOrEqual(3);
@@ -123,16 +132,13 @@ describe('a kept database fed night by night', () => {
       const last = await auditSummary(files.slice(1), { dbPath });
       expect(last.input.rowsAlreadyLoaded).toBeGreaterThan(0);
       expect(numbers(last)).toEqual(numbers({ ...once, settings: { ...once.settings, threads: 2 } }));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 });
 
 describe('--retain-days on a kept database', () => {
   it('forgets the old requests and everything only they referred to, chunk decisions included', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-retain-'));
-    try {
+    await inTempDir('tokenaudit-retain-', async (dir) => {
       await writeSample({ outDir: dir, requests: 400, seed: 3, profile: 'default' });
       const run = await runAudit({ files: findLogFiles([join(dir, 'logs')]), config: parseAuditConfig({}), format: 'auto', threads: 2 });
       const { db } = run;
@@ -159,16 +165,13 @@ describe('--retain-days on a kept database', () => {
       } finally {
         db.close();
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 });
 
 describe('a kept database narrowed to one day with --since', () => {
   it('reports what a fresh database holding only that day reports', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-scope-'));
-    try {
+    await inTempDir('tokenaudit-scope-', async (dir) => {
       await writeSample({ outDir: join(dir, 'first'), requests: 400, seed: 5, profile: 'default' });
       await writeSample({ outDir: join(dir, 'second'), requests: 400, seed: 6, profile: 'default' });
       // the second sample a day later, under ids of its own
@@ -188,8 +191,6 @@ describe('a kept database narrowed to one day with --since', () => {
       const fresh = await auditSummary([day2]);
       expect(scoped.totals.requests).toBe(400);
       expect(numbers({ ...scoped, settings: {} })).toEqual(numbers({ ...fresh, settings: {} }));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 });
