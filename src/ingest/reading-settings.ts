@@ -26,6 +26,15 @@ export async function checkReadingSettings(db: Database, settings: ParseSettings
   const before = JSON.parse(stored.value) as Record<string, unknown>;
   const now = JSON.parse(current) as Record<string, unknown>;
   const changed = Object.keys(now).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(now[key]));
-  const names = changed.map((key) => (key === 'extract' ? 'waste.retrieval.extract' : key)).join(', ');
-  return `the config's ${names} changed since requests were last loaded into this database: requests already in it keep what they were read as then (feature, user and other mapped fields, retrieved chunks, the tokens of message names); audit into a new --db file to read every request under the new settings`;
+  const names = changed.map((key) => READ_AT_LOAD[key]!.name).join(', ');
+  const kept = changed.map((key) => READ_AT_LOAD[key]!.kept).join('; ');
+  return `the config's ${names} changed since requests were last loaded into this database: requests already in it keep what they were read as then (${kept}); audit into a new --db file to read every request under the new settings`;
 }
+
+/** Each reading setting by its config name, and what a loaded request keeps of it. */
+const READ_AT_LOAD: Record<string, { name: string; kept: string }> = {
+  fields: { name: 'fields', kept: 'the feature, user and other fields found at the old paths' },
+  defaults: { name: 'defaults', kept: 'the old default values' },
+  extract: { name: 'waste.retrieval.extract', kept: 'the retrieved chunks cut out by the old regex' },
+  encodings: { name: 'encodings', kept: 'the tokens of message names, counted in the old encoding' },
+};
