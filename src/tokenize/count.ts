@@ -103,14 +103,18 @@ export function countTokensByLine(text: string, encoding: EncodingName): number 
   return tokens;
 }
 
+const FNV_OFFSET = 0x811c9dc5;
+/** One step of FNV-1a. */
+const fnv = (hash: number, code: number) => Math.imul(hash ^ code, 0x01000193);
+
 /**
  * A line's memo hash, from its length and at most 32 of its characters spread over it: hashing
  * every character cost more than it saved, and the memo compares a line whole anyway.
  */
 function lineHash(text: string, start: number, end: number): number {
   const step = Math.max(1, (end - start) >>> 5);
-  let hash = Math.imul(0x811c9dc5 ^ (end - start), 0x01000193);
-  for (let i = start; i < end; i += step) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  let hash = fnv(FNV_OFFSET, end - start);
+  for (let i = start; i < end; i += step) hash = fnv(hash, text.charCodeAt(i));
   return hash | 1;
 }
 
@@ -155,9 +159,6 @@ const isBlank = (code: number) => code === 32 || (code >= 9 && code <= 12 && cod
 /** Punctuation, symbols and control characters: ASCII that is not a letter, digit or space. */
 const isOther = (code: number) => code < 128 && !isLetter(code) && !isDigit(code) && !isBlank(code) && !isNewline(code);
 const isNonAscii = (code: number) => code >= 128;
-const FNV_OFFSET = 0x811c9dc5;
-/** One step of FNV-1a. */
-const fnv = (hash: number, code: number) => Math.imul(hash ^ code, 0x01000193);
 
 /**
  * The FNV-1a hash (PretokenMemo.hash) of the word pre-token asciiPretokenEnd just found, taken
