@@ -43,8 +43,6 @@ export interface AuditRun {
   summary: Summary;
   simulation: SimulationRun | null;
   timings: Record<string, number>;
-  /** Things the user should know about this run's numbers, one sentence each (the CLI prints them). */
-  warnings: string[];
 }
 
 /** Every setting the run used, defaults included, for summary.json and the report. */
@@ -137,7 +135,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
     summary.budgets = await checkBudgets(db, options.config.budgets, summary);
     summary.timings = timings;
     summary.warnings = warnings;
-    return { db, load, tokens, summary, simulation, timings, warnings };
+    return { db, load, tokens, summary, simulation, timings };
   } catch (error) {
     db.close();
     throw error;

@@ -5,9 +5,9 @@
 import type { Database } from '../db.js';
 import type { ParseSettings } from './parse.js';
 
-/** The settings that decide what a line is read as: a request keeps what they made of it when it was loaded. */
-function readingSettings(settings: ParseSettings): string {
-  return JSON.stringify({ fields: settings.fieldPaths, defaults: settings.fieldDefaults ?? {}, extract: settings.extract, encodings: settings.encodings });
+/** The settings that decide what a line is read as (keys of READ_AT_LOAD): a request keeps what they made of it when it was loaded. */
+function readingSettings(settings: ParseSettings): Record<string, unknown> {
+  return { fields: settings.fieldPaths, defaults: settings.fieldDefaults ?? {}, extract: settings.extract, encodings: settings.encodings };
 }
 
 /**
@@ -16,7 +16,8 @@ function readingSettings(settings: ParseSettings): string {
  * read again). Once this run loads rows, its settings are the ones on record.
  */
 export async function checkReadingSettings(db: Database, settings: ParseSettings, heldBefore: boolean, loadedNow: boolean): Promise<string | null> {
-  const current = readingSettings(settings);
+  const now = readingSettings(settings);
+  const current = JSON.stringify(now);
   const [stored] = await db.readSql<{ value: string }>("select value from tokenaudit_meta where key = 'reading_settings'");
   if (loadedNow) {
     await db.run("delete from tokenaudit_meta where key = 'reading_settings'");
@@ -24,7 +25,6 @@ export async function checkReadingSettings(db: Database, settings: ParseSettings
   }
   if (!heldBefore || stored === undefined || stored.value === current) return null;
   const before = JSON.parse(stored.value) as Record<string, unknown>;
-  const now = JSON.parse(current) as Record<string, unknown>;
   const changed = Object.keys(now).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(now[key]));
   const names = changed.map((key) => READ_AT_LOAD[key]!.name).join(', ');
   const kept = changed.map((key) => READ_AT_LOAD[key]!.kept).join('; ');
