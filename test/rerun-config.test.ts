@@ -105,6 +105,11 @@ describe('a kept database audited again under another config', () => {
 
   it('reports what a fresh database reports under the new config', () => {
     expect(rerun.input.rowsAlreadyLoaded).toBe(rerun.input.rowsRead);
+    // the override's price, not the catalogue's: 182,268 input tokens at $1/MTok and 25,807
+    // output tokens at $3/MTok
+    const gpt4o = rerun.models.find((m) => m.model === 'gpt-4o')!;
+    expect([gpt4o.requests, gpt4o.inputTokens, gpt4o.outputTokens]).toEqual([141, 182268, 25807]);
+    expect(gpt4o.costUsd).toBeCloseTo(0.182268 + 0.077421, 9);
     expect(numbers(rerun)).toEqual(numbers(fresh));
   });
 
