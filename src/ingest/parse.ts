@@ -130,7 +130,7 @@ export class BatchParser {
   private readonly byteFields: Pick<AdapterContext, 'fieldPaths' | 'fieldDefaults'>;
 
   constructor(private readonly settings: ParseSettings) {
-    this.extract = settings.extract ? new RegExp(settings.extract, 'g') : null;
+    this.extract = settings.extract ? new RegExp(settings.extract, 'dg') : null;
     const defaults = settings.fieldDefaults && Object.fromEntries(Object.entries(settings.fieldDefaults).map(([field, value]) => [field, typeof value === 'string' ? toByteString(value) : value]));
     this.byteFields = { fieldPaths: Object.fromEntries(Object.entries(settings.fieldPaths).map(([field, path]) => [field, toByteString(path)])), fieldDefaults: defaults };
   }

@@ -42,15 +42,29 @@ export function splitRetrieval(userText: string, explicit: RetrievalChunk[], ext
   const chunks: RetrievalChunk[] = [];
   let rest = '';
   let from = 0;
-  for (const match of userText.matchAll(extract)) {
+  for (const match of userText.matchAll(withIndices(extract))) {
     const text = match.groups?.text;
-    if (text === undefined || match.index === undefined) continue;
-    const textAt = match.index + match[0].indexOf(text);
+    const at = match.indices?.groups?.text;
+    if (text === undefined || at === undefined) continue;
     chunks.push({ id: match.groups?.id ?? String(chunks.length + 1), text });
-    rest += userText.slice(from, textAt);
-    from = textAt + text.length;
+    // where the group matched: the same text may also appear earlier in the match (in its id or wrapper)
+    rest += userText.slice(from, at[0]);
+    from = at[1];
   }
   return { chunks, userText: rest + userText.slice(from) };
+}
+
+const indexed = new WeakMap<RegExp, RegExp>();
+
+/** The regex with the `d` flag, which gives each group's place in the match (made once per regex). */
+function withIndices(pattern: RegExp): RegExp {
+  if (pattern.hasIndices && pattern.global) return pattern;
+  let found = indexed.get(pattern);
+  if (!found) {
+    found = new RegExp(pattern.source, `${pattern.flags.replace(/[dg]/g, '')}dg`);
+    indexed.set(pattern, found);
+  }
+  return found;
 }
 
 /** Segment kind of a message, given where the last user message is. */

@@ -76,6 +76,17 @@ describe('segments', () => {
     expect(userText).toBe('<document id="d1"></document> <document id="d2"></document> Q?');
   });
 
+  it('cuts the text group where the regex matched it, not where the same text first appears in the match', () => {
+    // "d" first appears in "<document", before the group: the cut must be the group's own place
+    const first = splitRetrieval('<document id="a">d</document> Q?', [], extract);
+    expect(first.chunks).toEqual([{ id: 'a', text: 'd' }]);
+    expect(first.userText).toBe('<document id="a"></document> Q?');
+    // a custom regex whose id and text are the same word
+    const twice = splitRetrieval('[kb1] kb1\n\nQ?', [], /\[(?<id>\w+)\] (?<text>\w+)/g);
+    expect(twice.chunks).toEqual([{ id: 'kb1', text: 'kb1' }]);
+    expect(twice.userText).toBe('[kb1] \n\nQ?');
+  });
+
   it('prefers the log\'s explicit retrieval list and removes those texts from the user message', () => {
     const { chunks, userText } = splitRetrieval('Context: Alpha beta. Question: Q?', [{ id: 'k1', text: 'Alpha beta.' }], extract);
     expect(chunks).toEqual([{ id: 'k1', text: 'Alpha beta.' }]);
