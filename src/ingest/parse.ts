@@ -163,7 +163,7 @@ export class BatchParser {
       recordsSkipped: out.recordsSkipped,
       requests: joinLines(out.requests),
       segments: joinLines(out.segments),
-      texts: joinLines(out.texts),
+      texts: joinPieces(out.texts),
       quarantine: joinLines(out.quarantine),
     };
   }
@@ -279,7 +279,8 @@ export class BatchParser {
     const entry = this.textHashes.entry(text);
     if (entry.stagedIn !== this.files) {
       entry.stagedIn = this.files;
-      texts.push(`{"text_hash":"${entry.hash}","text":${jsonString(text)}}`);
+      // in pieces, each written as it is: one string of them all would be a copy of the text
+      texts.push(`{"text_hash":"${entry.hash}","text":`, jsonString(text), '}\n');
     }
     return entry.hash;
   }
@@ -299,24 +300,26 @@ export class BatchParser {
     const lastUser = lastUserIndex(request);
     const userWasSplit = segments.some((segment) => segment.kind === 'retrieval' && segment.messageIndex === lastUser && lastUser >= 0);
     const userMessageHash = userWasSplit ? this.stageText(request.messages![lastUser]!.text, out.texts) : null;
-    const promptSegments: unknown[] = [];
+    // JSON of the prompt segments' [kind, message_index, chunk_id, text_hash], written as JSON.stringify writes them
+    let promptSegments = '';
     // The segment rows by hand (the columns of queries/load/segments.sql): a request's id is
     // escaped once for all its segments, and kinds are plain words.
     const head = `{"request_id":${JSON.stringify(request.requestId)},"source_line":${line},"ordinal":`;
     for (const segment of segments) {
       const hash = this.stageText(segment.text, out.texts);
-      if (segment.kind !== 'output') promptSegments.push([segment.kind, segment.messageIndex, segment.chunkId, hash]);
-      out.segments.push(
-        `${head}${segment.ordinal},"kind":"${segment.kind}","role":${jsonOrNull(segment.role)},"message_index":${segment.messageIndex ?? 'null'},"chunk_id":${jsonOrNull(segment.chunkId)},"text_hash":"${hash}"}`,
-      );
+      const chunkId = jsonOrNull(segment.chunkId);
+      const messageIndex = segment.messageIndex ?? 'null';
+      if (segment.kind !== 'output') promptSegments += `${promptSegments === '' ? '' : ','}["${segment.kind}",${messageIndex},${chunkId},"${hash}"]`;
+      out.segments.push(`${head}${segment.ordinal},"kind":"${segment.kind}","role":${jsonOrNull(segment.role)},"message_index":${messageIndex},"chunk_id":${chunkId},"text_hash":"${hash}"}`);
     }
     const nameTokens = this.nameTokens(request);
     // The prompt's identity (duplicates, response cache) from its segments' hashes: the same
     // messages and chunks give the same segments, and the whole user message is in it when split.
+    // (the JSON of [[[role, name], …], [[kind, message_index, chunk_id, text_hash], …], user_message_hash, [chunk id, …]])
     const messagesHash =
       request.messages === null
         ? null
-        : hashOfBytes(JSON.stringify([request.messages.map((m) => [m.role, m.name ?? null]), promptSegments, userMessageHash, request.retrieval.map((c) => c.id)]));
+        : hashOfBytes(`[[${request.messages.map((m) => `["${m.role}",${jsonOrNull(m.name ?? null)}]`).join(',')}],[${promptSegments}],${jsonOrNull(userMessageHash)},${JSON.stringify(request.retrieval.map((c) => c.id))}]`);
     out.requests.push(JSON.stringify(requestRow(request, format, this.currentFileBytes, line, { nameTokens, messagesHash, userMessageHash })));
   }
 
@@ -346,12 +349,23 @@ interface Staging {
   /** Staged rows as byte strings, one JSON object each. */
   requests: string[];
   segments: string[];
+  /** Staged texts' rows in pieces, each row's last piece ending in a newline. */
   texts: string[];
   quarantine: string[];
 }
 
 function jsonOrNull(value: string | null): string {
   return value === null ? 'null' : JSON.stringify(value);
+}
+
+/** The bytes of byte strings written one after the other. */
+function joinPieces(pieces: string[]): Uint8Array {
+  let size = 0;
+  for (const piece of pieces) size += piece.length;
+  const bytes = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const piece of pieces) at += bytes.write(piece, at, 'latin1');
+  return bytes;
 }
 
 /** NDJSON bytes of rows held as byte strings (written one by one: no joined copy of them all). */
@@ -407,7 +421,7 @@ function requestRow(request: CanonicalRequest, format: string, file: string, lin
     max_tokens: params.maxTokens,
     temperature: params.temperature,
     n: params.n,
-    params_hash: paramsHash(stableJson([params.maxTokens, params.temperature, params.n, params.other])),
+    params_hash: paramsHash(paramsJson(params)),
     messages_hash: derived.messagesHash,
     user_message_hash: derived.userMessageHash,
     logged_cost_usd: request.loggedCostUsd,
@@ -428,6 +442,14 @@ function paramsHash(json: string): string {
     paramsHashes.set(json, found);
   }
   return found;
+}
+
+/** The JSON hashed for params_hash: [max_tokens, temperature, n, other parameters with their keys sorted]. */
+function paramsJson(params: CanonicalRequest['params']): string {
+  const { maxTokens, temperature, n, other } = params;
+  // without other parameters nothing needs sorting, and JSON.stringify without a replacer is several times faster
+  if (Object.keys(other).length > 0) return stableJson([maxTokens, temperature, n, other]);
+  return JSON.stringify([maxTokens, temperature, n, other]);
 }
 
 /** Keys held as byte strings in the order of their texts. */
