@@ -145,18 +145,22 @@ export interface UsageCost {
   totalUsd: number;
 }
 
+/** The tier a request with this many input tokens falls in: the last whose start is below them. */
+export function tierFor(rates: ModelRates, inputTokens: number): TierRates | undefined {
+  for (let i = rates.tiers.length - 1; i >= 0; i--) if (inputTokens > rates.tiers[i]!.tierStart) return rates.tiers[i];
+  return undefined;
+}
+
 /** The cost of one request: the tier is chosen by its total input tokens. */
 export function priceUsage(rates: ModelRates, usage: BilledUsage, batch: boolean): UsageCost {
-  const tier = [...rates.tiers].reverse().find((t) => usage.inputTokens > t.tierStart);
+  const tier = tierFor(rates, usage.inputTokens);
   if (!rates.priced || !tier) return { uncachedInputUsd: 0, cachedInputUsd: 0, cacheWriteUsd: 0, outputUsd: 0, totalUsd: 0 };
   const scale = (batch ? BATCH_DISCOUNT : 1) / 1e6;
   const uncached = usage.inputTokens - usage.cachedInputTokens - usage.cacheWriteTokens;
   const write5m = usage.cacheWriteTokens - usage.cacheWrite1hTokens;
-  const cost = {
-    uncachedInputUsd: uncached * tier.inputPerMTok * scale,
-    cachedInputUsd: usage.cachedInputTokens * tier.cachedInputPerMTok * scale,
-    cacheWriteUsd: (write5m * tier.cacheWritePerMTok + usage.cacheWrite1hTokens * tier.cacheWrite1hPerMTok) * scale,
-    outputUsd: usage.outputTokens * tier.outputPerMTok * scale,
-  };
-  return { ...cost, totalUsd: cost.uncachedInputUsd + cost.cachedInputUsd + cost.cacheWriteUsd + cost.outputUsd };
+  const uncachedInputUsd = uncached * tier.inputPerMTok * scale;
+  const cachedInputUsd = usage.cachedInputTokens * tier.cachedInputPerMTok * scale;
+  const cacheWriteUsd = (write5m * tier.cacheWritePerMTok + usage.cacheWrite1hTokens * tier.cacheWrite1hPerMTok) * scale;
+  const outputUsd = usage.outputTokens * tier.outputPerMTok * scale;
+  return { uncachedInputUsd, cachedInputUsd, cacheWriteUsd, outputUsd, totalUsd: uncachedInputUsd + cachedInputUsd + cacheWriteUsd + outputUsd };
 }

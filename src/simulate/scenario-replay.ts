@@ -1,7 +1,7 @@
 // One request through the baseline and each scenario's policies: what the replay worker runs
 // for every request, in time order (the policies keep state from one request to the next).
 import type { Scenario } from '../config/scenarios.js';
-import { priceUsage, resolveModelRates, type ModelRates, type PriceOverride } from '../pricing/catalogue.js';
+import { priceUsage, resolveModelRates, tierFor, type ModelRates, type PriceOverride } from '../pricing/catalogue.js';
 import { encodingForModel, type EncodingName } from '../tokenize/encodings.js';
 import { estimateLatencyMs, fitLatency, type LatencyFit } from './latency-model.js';
 import { policiesOf } from './policies/index.js';
@@ -36,7 +36,7 @@ function priceSimulated(rates: ModelRates, simulated: SimulatedRequest): number 
   };
   if (!simulated.cacheMultipliers) return priceUsage(rates, usage, simulated.batch).totalUsd;
   const { read, write } = simulated.cacheMultipliers;
-  const tier = [...rates.tiers].reverse().find((t) => usage.inputTokens > t.tierStart);
+  const tier = tierFor(rates, usage.inputTokens);
   if (!rates.priced || !tier) return 0;
   const viaMultipliers = { ...tier, cachedInputPerMTok: tier.inputPerMTok * read, cacheWritePerMTok: tier.inputPerMTok * write, cacheWrite1hPerMTok: tier.inputPerMTok * write };
   return priceUsage({ ...rates, tiers: [viaMultipliers] }, usage, simulated.batch).totalUsd;
@@ -87,11 +87,18 @@ export class ScenarioReplay {
     const rates = new Rates(settings.overrides);
     this.scenarios = settings.scenarios.map((s) => ({ name: s.name, policies: policiesOf(s) }));
     this.fits = new Map(settings.fits.map((fit) => [fit.model, fit]));
+    // a model's encoding, worked out once per model rather than once per routed request
+    const encodings = new Map<string, EncodingName>();
+    const encodingOf = (model: string) => {
+      let encoding = encodings.get(model);
+      if (encoding === undefined) encodings.set(model, (encoding = encodingForModel(model, settings.encodings)));
+      return encoding;
+    };
     this.context = {
       price: (request, simulated) => priceSimulated(rates.of(simulated.provider, simulated.model, request.tsMs), simulated),
       recountFor: (request, model) => {
-        const from = request.promptTokens[encodingForModel(request.model, settings.encodings)];
-        const to = request.promptTokens[encodingForModel(model, settings.encodings)];
+        const from = request.promptTokens[encodingOf(request.model)];
+        const to = request.promptTokens[encodingOf(model)];
         return from && to ? request.inputTokens * (to / from) : request.inputTokens;
       },
     };

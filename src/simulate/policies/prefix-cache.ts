@@ -16,9 +16,17 @@ const DEFAULT_TTL_SECONDS = { openai: 600, anthropic: 300 };
 export const ANTHROPIC_READ_MULTIPLIER = 0.1;
 export const ANTHROPIC_WRITE_MULTIPLIER = { fiveMinutes: 1.25, oneHour: 2 };
 
+const minimumsFound = { openai: new Map<string, number>(), anthropic: new Map<string, number>() };
+
 export function minCacheableTokens(style: 'openai' | 'anthropic', model: string): number {
-  const rules: Array<{ prefix: string; minTokens: number }> = minimums[style];
-  return rules.find((rule) => rule.prefix === '*' || model.toLowerCase().startsWith(rule.prefix))!.minTokens;
+  // found once per model: the replay asks for every request
+  let found = minimumsFound[style].get(model);
+  if (found === undefined) {
+    const rules: Array<{ prefix: string; minTokens: number }> = minimums[style];
+    found = rules.find((rule) => rule.prefix === '*' || model.toLowerCase().startsWith(rule.prefix))!.minTokens;
+    minimumsFound[style].set(model, found);
+  }
+  return found;
 }
 
 /** Cumulative tokens at the end of each segment. */

@@ -25,6 +25,8 @@ function matches(rule: RoutingRule, request: ReplayRequest, pattern: RegExp | nu
 
 export function routingPolicy(rules: RoutingRule[]): Policy {
   const patterns = rules.map((rule) => (rule.when.userMessageMatches ? new RegExp(rule.when.userMessageMatches) : null));
+  // a target's provider, found once (the catalogue's provider patterns are many)
+  const providers = rules.map((rule) => rule.to.provider ?? inferProvider(rule.to.model));
   return {
     apply(request, simulated, context) {
       const index = rules.findIndex((rule, i) => matches(rule, request, patterns[i]!));
@@ -33,7 +35,7 @@ export function routingPolicy(rules: RoutingRule[]): Policy {
       if (target.model === request.model) return;
       const ratio = request.inputTokens > 0 ? context.recountFor(request, target.model) / request.inputTokens : 1;
       simulated.model = target.model;
-      simulated.provider = target.provider ?? inferProvider(target.model);
+      simulated.provider = providers[index]!;
       simulated.inputTokens = Math.round(simulated.inputTokens * ratio);
       simulated.segments = simulated.segments.map((segment) => ({ ...segment, tokens: segment.tokens * ratio }));
       // Another provider's cache never held this prompt.
