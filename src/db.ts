@@ -89,6 +89,11 @@ export class Database {
       // each file's commit checkpointed (compressing its texts) while the next file was parsed, and
       // that took a quarter of a 200k-request load. What is not checkpointed by then is at close.
       checkpoint_threshold: CHECKPOINT_THRESHOLD,
+      // Hand freed memory back to the system sooner: at DuckDB's defaults (a 128 MiB threshold,
+      // no background purging) the process held up to 650 MB more than the same stage needed on
+      // another run (unused_retrieval at 1M: 3.1-3.8 GB peak RSS; 2.9-3.0 GB with these).
+      allocator_flush_threshold: '16MiB',
+      allocator_background_threads: 'true',
     };
     if (options.threads) config.threads = String(options.threads);
     let instance: DuckDBInstance;
