@@ -161,10 +161,10 @@ export class BatchParser {
     return {
       rowsRead: out.rowsRead,
       recordsSkipped: out.recordsSkipped,
-      requests: joinLines(out.requests),
-      segments: joinLines(out.segments),
-      texts: joinPieces(out.texts),
-      quarantine: joinLines(out.quarantine),
+      requests: stagedBytes(out.requests, true),
+      segments: stagedBytes(out.segments, true),
+      texts: stagedBytes(out.texts, false),
+      quarantine: stagedBytes(out.quarantine, true),
     };
   }
 
@@ -358,25 +358,19 @@ function jsonOrNull(value: string | null): string {
   return value === null ? 'null' : JSON.stringify(value);
 }
 
-/** The bytes of byte strings written one after the other. */
-function joinPieces(pieces: string[]): Uint8Array {
+/**
+ * The bytes of byte strings written one after the other (no joined copy of them all), each
+ * followed by a newline when they are whole rows; staged texts come in pieces that end their rows.
+ */
+function stagedBytes(strings: string[], newlineAfterEach: boolean): Uint8Array {
+  const extra = newlineAfterEach ? 1 : 0;
   let size = 0;
-  for (const piece of pieces) size += piece.length;
+  for (const string of strings) size += string.length + extra;
   const bytes = Buffer.allocUnsafe(size);
   let at = 0;
-  for (const piece of pieces) at += bytes.write(piece, at, 'latin1');
-  return bytes;
-}
-
-/** NDJSON bytes of rows held as byte strings (written one by one: no joined copy of them all). */
-function joinLines(lines: string[]): Uint8Array {
-  let size = 0;
-  for (const line of lines) size += line.length + 1;
-  const bytes = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const line of lines) {
-    at += bytes.write(line, at, 'latin1');
-    bytes[at++] = 0x0a;
+  for (const string of strings) {
+    at += bytes.write(string, at, 'latin1');
+    if (newlineAfterEach) bytes[at++] = 0x0a;
   }
   return bytes;
 }
