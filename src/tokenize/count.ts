@@ -24,7 +24,7 @@ export function countTokens(text: string, encoding: EncodingName, specialTokens:
  * Tokens of the pre-tokens of `text` from `start` (where one begins) to `stop`, or -1 when a
  * pre-token runs on past `stop`: it was no place where counts add up.
  */
-function countRange(text: string, start: number, stop: number, vocabulary: Vocabulary, o200k: boolean): number {
+export function countRange(text: string, start: number, stop: number, vocabulary: Vocabulary, o200k: boolean): number {
   let tokens = 0;
   while (start < stop) {
     let end = asciiPretokenEnd(text, start, o200k);
@@ -58,7 +58,7 @@ export function splitAdditive(text: string): string[] {
 }
 
 /** JavaScript's \s (what the pre-token patterns mean by white space). */
-function isSpace(code: number): boolean {
+export function isSpace(code: number): boolean {
   if (code < 128) return code === 32 || (code >= 9 && code <= 13);
   return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
 }
@@ -73,7 +73,7 @@ function nextAdditiveSplit(text: string, from: number): number {
 }
 
 /** Texts this long or longer are counted a line (splitAdditive's cut) at a time, through the line memo. */
-const LINE_MEMO_MIN_CHARS = 256;
+export const LINE_MEMO_MIN_CHARS = 256;
 
 /**
  * countTokens for many texts that share lines (the token stage's): a long text's count is the
@@ -103,9 +103,9 @@ export function countTokensByLine(text: string, encoding: EncodingName): number 
   return tokens;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
+export const FNV_OFFSET = 0x811c9dc5;
 /** One step of FNV-1a. */
-const fnv = (hash: number, code: number) => Math.imul(hash ^ code, 0x01000193);
+export const fnv = (hash: number, code: number) => Math.imul(hash ^ code, 0x01000193);
 
 /**
  * A line's memo hash, from its length and at most 32 of its characters spread over it: hashing
@@ -241,7 +241,7 @@ function whitespaceEnd(text: string, start: number): number {
 // ---------------------------------------------------------------------------------------------
 // Vocabularies, the memo and the byte-pair merge.
 
-interface Vocabulary {
+export interface Vocabulary {
   /** The rank of every token, keyed by its bytes as a latin1 string (one char per byte). */
   ranks: Map<string, number>;
   /** The rank of every two-byte token at (first byte << 8 | second byte); NO_MERGE elsewhere. */
@@ -256,7 +256,7 @@ interface Vocabulary {
 const NO_MERGE = 0x7fffffff;
 const vocabularies = new Map<EncodingName, Vocabulary>();
 
-function vocabularyOf(encoding: EncodingName): Vocabulary {
+export function vocabularyOf(encoding: EncodingName): Vocabulary {
   const loaded = vocabularies.get(encoding);
   if (loaded) return loaded;
   const path = require.resolve(`gpt-tokenizer/cjs/bpeRanks/${encoding}`);
@@ -286,12 +286,15 @@ function pretokenCount(text: string, start: number, end: number, ascii: boolean,
   let tokens = vocabulary.memo.get(text, start, end, hash);
   if (tokens >= 0) return tokens;
   const piece = text.slice(start, end);
-  const bytes = ascii ? piece : latin1Bytes(piece);
-  if (vocabulary.ranks.has(bytes)) tokens = 1;
-  else if (bytes.length < LONG_PIECE_BYTES) tokens = mergedTokenCount(bytes, vocabulary);
-  else tokens = longMergedTokenCount(bytes, vocabulary.ranks);
+  tokens = bytePairCount(ascii ? piece : latin1Bytes(piece), vocabulary);
   vocabulary.memo.set(copyOf(piece), hash, tokens);
   return tokens;
+}
+
+/** The tokens of one pre-token, given as its UTF-8 bytes one char each: one when the vocabulary has it, else tiktoken's merge. */
+export function bytePairCount(bytes: string, vocabulary: Vocabulary): number {
+  if (vocabulary.ranks.has(bytes)) return 1;
+  return bytes.length < LONG_PIECE_BYTES ? mergedTokenCount(bytes, vocabulary) : longMergedTokenCount(bytes, vocabulary.ranks);
 }
 
 const MEMO_MAX_ENTRIES = 200_000;
