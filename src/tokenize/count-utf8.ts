@@ -253,18 +253,15 @@ const INITIAL_SLOTS = 1 << 12;
 
 /**
  * Counts of byte strings seen before (pre-tokens, lines), found by their place in the bytes
- * being read, so a hit allocates nothing. Open addressing over (hash, entry) pairs; the keys'
- * bytes are kept one after another in one buffer. Emptied when full: any count is cheap to make
- * again.
+ * being read, so a hit allocates nothing. Open addressing over slots of four numbers (hash, the
+ * key's start in `keys`, its length, its count), so a probe reads one place; the keys' bytes are
+ * kept one after another in one buffer. Emptied when full: any count is cheap to make again.
  */
 class ByteMemo {
-  private slots = new Int32Array(2 * INITIAL_SLOTS);
+  private slots = new Int32Array(4 * INITIAL_SLOTS);
   private keys = new Uint8Array(64 * 1024);
   private keysUsed = 0;
-  /** Each entry's key, as its start in `keys` and its length, and its count. */
-  private starts: number[] = [];
-  private lengths: number[] = [];
-  private counts: number[] = [];
+  private size = 0;
 
   constructor(
     private readonly maxEntries: number,
@@ -282,56 +279,53 @@ class ByteMemo {
   get(bytes: Uint8Array, start: number, end: number, hash: number): number {
     const slots = this.slots;
     const keys = this.keys;
-    const mask = (slots.length >>> 1) - 1;
+    const mask = (slots.length >>> 2) - 1;
     const length = end - start;
-    for (let slot = hash & mask; slots[2 * slot] !== 0; slot = (slot + 1) & mask) {
-      if (slots[2 * slot] !== hash) continue;
-      const entry = slots[2 * slot + 1]!;
-      if (this.lengths[entry] !== length) continue;
-      const keyStart = this.starts[entry]!;
+    for (let slot = 4 * (hash & mask); slots[slot] !== 0; slot = 4 * (((slot >>> 2) + 1) & mask)) {
+      if (slots[slot] !== hash || slots[slot + 2] !== length) continue;
+      const keyStart = slots[slot + 1]!;
       let i = 0;
       while (i < length && keys[keyStart + i] === bytes[start + i]) i++;
-      if (i === length) return this.counts[entry]!;
+      if (i === length) return slots[slot + 3]!;
     }
     return -1;
   }
 
   set(bytes: Uint8Array, start: number, end: number, hash: number, count: number): void {
     const length = end - start;
-    if (this.counts.length >= this.maxEntries || this.keysUsed + length > this.maxBytes) this.empty();
-    else if (4 * this.counts.length >= this.slots.length) this.resize(this.slots.length);
+    if (this.size >= this.maxEntries || this.keysUsed + length > this.maxBytes) this.empty();
+    else if (4 * this.size >= this.slots.length >>> 2) this.grow();
     if (this.keysUsed + length > this.keys.length) {
       const grown = new Uint8Array(Math.max(2 * this.keys.length, this.keysUsed + length));
       grown.set(this.keys.subarray(0, this.keysUsed));
       this.keys = grown;
     }
     this.keys.set(bytes.subarray(start, end), this.keysUsed);
-    this.place(hash, this.counts.length);
-    this.starts.push(this.keysUsed);
-    this.lengths.push(length);
-    this.counts.push(count);
+    this.place(this.slots, hash, this.keysUsed, length, count);
     this.keysUsed += length;
+    this.size++;
   }
 
-  private place(hash: number, entry: number): void {
-    const mask = (this.slots.length >>> 1) - 1;
-    let slot = hash & mask;
-    while (this.slots[2 * slot] !== 0) slot = (slot + 1) & mask;
-    this.slots[2 * slot] = hash;
-    this.slots[2 * slot + 1] = entry;
+  private place(slots: Int32Array, hash: number, keyStart: number, length: number, count: number): void {
+    const mask = (slots.length >>> 2) - 1;
+    let slot = 4 * (hash & mask);
+    while (slots[slot] !== 0) slot = 4 * (((slot >>> 2) + 1) & mask);
+    slots[slot] = hash;
+    slots[slot + 1] = keyStart;
+    slots[slot + 2] = length;
+    slots[slot + 3] = count;
   }
 
-  private resize(slotCount: number): void {
+  /** Twice the slots, the entries placed again. */
+  private grow(): void {
     const old = this.slots;
-    this.slots = new Int32Array(2 * slotCount);
-    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.place(old[i]!, old[i + 1]!);
+    this.slots = new Int32Array(2 * old.length);
+    for (let i = 0; i < old.length; i += 4) if (old[i] !== 0) this.place(this.slots, old[i]!, old[i + 1]!, old[i + 2]!, old[i + 3]!);
   }
 
   private empty(): void {
-    this.slots = new Int32Array(2 * INITIAL_SLOTS);
+    this.slots = new Int32Array(4 * INITIAL_SLOTS);
     this.keysUsed = 0;
-    this.starts = [];
-    this.lengths = [];
-    this.counts = [];
+    this.size = 0;
   }
 }
