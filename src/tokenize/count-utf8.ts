@@ -82,7 +82,7 @@ class Utf8Counter {
       let pretokenEnd = this.asciiPretokenEnd(bytes, start, end);
       const ascii = pretokenEnd >= 0;
       if (!ascii) {
-        pretokenEnd = this.regexPretokenEnd(bytes, start, stop, end);
+        pretokenEnd = this.regexPretokenEnd(bytes, start, stop);
         // the rest of the line, decoded, when no short stretch of it could be (regexPretokenEnd)
         if (pretokenEnd < 0) return this.decodedRange(bytes, start, stop, end, tokens);
       }
@@ -138,29 +138,22 @@ class Utf8Counter {
    * Where the pre-token at `start` ends by the encoding's regex, run on the text decoded from
    * `start` through the next place where no pre-token can cross nor look past: an ASCII space
    * after an ASCII character that is not white space (a pre-token reaching it would have to hold
-   * both, and none can). -1 when there is no such place within MAX_STRETCH bytes before `stop`.
+   * both, and none can). -1 when there is no such place within MAX_STRETCH bytes before `stop`:
+   * decoding on to a place further off for every pre-token would take time quadratic in the
+   * line (Chinese or Japanese without spaces), so the caller counts the rest of the line as text.
    */
-  private regexPretokenEnd(bytes: Buffer, start: number, stop: number, end: number): number {
+  private regexPretokenEnd(bytes: Buffer, start: number, stop: number): number {
     const limit = Math.min(stop, start + MAX_STRETCH);
-    let through = -1;
     for (let at = start + 1; at < limit; at++) {
-      if (bytes[at] === 32) {
-        const before = bytes[at - 1]!;
-        if (before < 128 && !isBlank(before) && !isNewline(before)) {
-          through = at + 1;
-          break;
-        }
-      }
+      if (bytes[at] !== 32) continue;
+      const before = bytes[at - 1]!;
+      if (before >= 128 || isBlank(before) || isNewline(before)) continue;
+      const text = bytes.toString('utf8', start, at + 1);
+      const pretokenizer = this.vocabulary.pretokenizer;
+      pretokenizer.lastIndex = 0;
+      return start + utf8Length(bytes, start, pretokenizer.exec(text)![0].length);
     }
-    // the text's end is such a place too
-    if (through < 0) {
-      if (end - start > MAX_STRETCH) return -1;
-      through = end;
-    }
-    const text = bytes.toString('utf8', start, through);
-    const pretokenizer = this.vocabulary.pretokenizer;
-    pretokenizer.lastIndex = 0;
-    return start + utf8Length(bytes, start, pretokenizer.exec(text)![0].length);
+    return -1;
   }
 
   /** The tokens from `start` to `stop` counted on the decoded text (count.ts), added to `tokens`; -1 as range. */
@@ -184,8 +177,8 @@ class Utf8Counter {
   }
 }
 
-/** Bytes decoded at once for a pre-token the regex has to find. */
-const MAX_STRETCH = 4096;
+/** At most the bytes decoded for one pre-token the regex has to find. */
+const MAX_STRETCH = 256;
 
 /** The UTF-8 bytes from `start` that hold `units` UTF-16 code units. */
 function utf8Length(bytes: Uint8Array, start: number, units: number): number {
