@@ -81,7 +81,7 @@ export async function countMissingTexts(
   };
   try {
     // The texts come as their UTF-8 bytes (encode: VARCHAR to BLOB as it is): the workers
-    // count them as bytes (count-utf8.ts), so this thread only copies bytes.
+    // count them as bytes (count.ts), so this thread only copies bytes.
     // Unsorted (a sort would carry every text through it, and spill): a batch per encoding.
     const result = await db.connection.stream(querySql(query), params);
     const batches = new Map<EncodingName, TextBatch>();

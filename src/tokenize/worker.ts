@@ -1,8 +1,8 @@
 // Worker thread: counts the tokens of batches of texts in one encoding. They come as UTF-8 bytes
-// (the token stage's straight from DuckDB), which it counts as they are (count-utf8.ts).
+// (the token stage's straight from DuckDB), which it counts as they are (count.ts).
 import { parentPort } from 'node:worker_threads';
 import { serveTasks } from '../worker-pool.js';
-import { countUtf8ByLine } from './count-utf8.js';
+import { countUtf8 } from './count.js';
 import type { EncodingName } from './encodings.js';
 
 /** Texts to count in one encoding, as UTF-8 one after another, each ending at its `ends` (pool.ts Utf8Texts). */
@@ -17,7 +17,7 @@ function count(task: CountTask): number[] {
   const counts: number[] = [];
   let start = 0;
   for (const end of task.ends) {
-    counts.push(countUtf8ByLine(bytes.subarray(start, end), task.encoding));
+    counts.push(countUtf8(bytes.subarray(start, end), task.encoding));
     start = end;
   }
   return counts;

@@ -1,11 +1,13 @@
 // Exact counts: the fast path equals OpenAI's tiktoken on real ground-truth vectors, equals
-// js-tiktoken on 10,000 varied texts per encoding, and stays fast on pathological input.
+// js-tiktoken on 10,000 varied texts per encoding (served again from its memos, and as long texts
+// made of their lines), on texts side by side in one buffer and on long non-ASCII texts, and
+// stays fast on pathological input.
 import { readFileSync } from 'node:fs';
 import { getEncoding } from 'js-tiktoken';
 import cl100kRanks from 'js-tiktoken/ranks/cl100k_base';
 import o200kRanks from 'js-tiktoken/ranks/o200k_base';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chatOverheadTokens, countTokens, countTokensByLine, countTokensReference, PRETOKENIZER_PATTERNS, splitAdditive } from '../../src/tokenize/count.js';
+import { chatOverheadTokens, countTokens, countTokensReference, countUtf8, PRETOKENIZER_PATTERNS, splitAdditive } from '../../src/tokenize/count.js';
 import type { EncodingName } from '../../src/tokenize/encodings.js';
 import { mulberry32 } from '../random.js';
 import { variedTexts } from './varied-texts.js';
@@ -63,9 +65,11 @@ describe.each(ENCODINGS)('token counts equal to js-tiktoken (%s)', (encoding) =>
     reference = texts.map((text) => countTokensReference(text, encoding));
   });
 
-  it('counts 10,000 varied texts exactly as js-tiktoken does', () => {
+  it('counts 10,000 varied texts exactly as js-tiktoken does, and again from the memos', () => {
     const mismatches = texts.filter((text, i) => countTokens(text, encoding) !== reference[i]);
     expect(mismatches).toEqual([]);
+    const again = texts.toReversed().filter((text, i) => countTokens(text, encoding) !== reference[texts.length - 1 - i]);
+    expect(again).toEqual([]);
   });
 
   it('counts them line by line through the line memo exactly as js-tiktoken does, lines seen in other texts and places included', () => {
@@ -76,14 +80,40 @@ describe.each(ENCODINGS)('token counts equal to js-tiktoken (%s)', (encoding) =>
     const joined = Array.from({ length: 2_000 }, () => Array.from({ length: 2 + Math.floor(random() * 12) }, () => lines[Math.floor(random() * lines.length)]).join(''));
     const long = [...texts, ...texts, ...joined].filter((text) => text.length >= 256);
     expect(long.length).toBeGreaterThan(2_000);
-    const mismatches = long.filter((text) => countTokensByLine(text, encoding) !== countTokensReference(text, encoding));
+    const mismatches = long.filter((text) => countTokens(text, encoding) !== countTokensReference(text, encoding));
     expect(mismatches).toEqual([]);
+  });
+
+  it('reads a text to its end and not on into the next one in the same buffer', () => {
+    // each pair would be one pre-token, or a different one, read as one text
+    const pairs = [['abc', 'def'], ['it', "'s"], ['12', '3'], ['   ', '  x'], ['a\n', '\nb'], ['!!', '!\n'], ['x ', ' '], ['café', 'é'], ['a ', 'b'], ['\n', '/']];
+    const long = (text: string) => `${'word '.repeat(60)}${text}`;
+    for (const [first, second] of [...pairs, ...pairs.map(([a, b]) => [long(a!), b!])]) {
+      const buffer = Buffer.from(first! + second!, 'utf8');
+      const cut = Buffer.byteLength(first!, 'utf8');
+      expect(countUtf8(buffer.subarray(0, cut), encoding), JSON.stringify(first)).toBe(countTokensReference(first!, encoding));
+      expect(countUtf8(buffer.subarray(cut), encoding), JSON.stringify(second)).toBe(countTokensReference(second!, encoding));
+    }
+  });
+
+  it('counts long non-ASCII texts, with few places or none to decode a short stretch up to', () => {
+    const long = [
+      '東京都の天気は晴れです。'.repeat(600), // Japanese without spaces: one line of 21,600 bytes
+      `${'Привет, мир! Как дела? '.repeat(300)}\n${'ἀρχὴ ἥμισυ παντός. '.repeat(200)}`,
+      `${'naïve café résumé '.repeat(200)}x`,
+      'word\u00a0'.repeat(1_500), // no-break spaces are white space, but not a place to stop decoding
+      `${'🙂👍🏽 '.repeat(500)}${'é'.repeat(600)}`,
+      `${'a'.repeat(100)}${'ü'.repeat(600)}\n${'x '.repeat(100)}`,
+      `${' '.repeat(300)}\u3000${'\u2028'.repeat(50)} 東京 ${'\n'.repeat(20)}`,
+    ];
+    expect(long.filter((text) => countTokens(text, encoding) !== countTokensReference(text, encoding))).toEqual([]);
   });
 
   it('cuts those texts only where their counts add up exactly', () => {
     const notAdditive = texts.filter((text, i) => {
       const pieces = splitAdditive(text);
-      return pieces.join('') !== text || pieces.reduce((sum, piece) => sum + countTokensReference(piece, encoding), 0) !== reference[i];
+      // (the pieces are cut from the UTF-8, in which a lone surrogate is U+FFFD)
+      return pieces.join('') !== Buffer.from(text, 'utf8').toString('utf8') || pieces.reduce((sum, piece) => sum + countTokensReference(piece, encoding), 0) !== reference[i];
     });
     expect(notAdditive).toEqual([]);
   });
