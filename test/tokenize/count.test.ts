@@ -109,6 +109,15 @@ describe.each(ENCODINGS)('token counts equal to js-tiktoken (%s)', (encoding) =>
     expect(long.filter((text) => countTokens(text, encoding) !== countTokensReference(text, encoding))).toEqual([]);
   });
 
+  it('counts dense mixes of the characters where ASCII scanning and the regex hand over, exactly as js-tiktoken does', () => {
+    // spaces after letters, digits and marks of every script; white space that is not ASCII;
+    // contractions beside accented letters; runs long enough to pass the 256 bytes decoded at once
+    const alphabet = [' ', ' ', '  ', '\u00a0', '\u3000', '\u2028', '\t', '\n', '\r\n', '/', '.', "'", "'s", "'LL", 'a', 'Z', 'é', 'É', 'ǅ', 'ß', '1', '23', '١٢', '²', '東京', '😀', '👍🏽', '\u0301', '-', '$', '_'];
+    const random = mulberry32(encoding === 'o200k_base' ? 21 : 22);
+    const texts = Array.from({ length: 3_000 }, () => Array.from({ length: 1 + Math.floor(random() * 400) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''));
+    expect(texts.filter((text) => countTokens(text, encoding) !== countTokensReference(text, encoding))).toEqual([]);
+  });
+
   it('cuts those texts only where their counts add up exactly', () => {
     const notAdditive = texts.filter((text, i) => {
       const pieces = splitAdditive(text);
