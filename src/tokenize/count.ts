@@ -105,7 +105,7 @@ function counterOf(encoding: EncodingName): Utf8Counter {
   return counter;
 }
 
-/** The byte after `at`, or -1 past the text's end (which fails every test below, as NaN does in count.ts). */
+/** The byte at `at`, or -1 past the text's end, which fails every test below. */
 const byteAt = (bytes: Uint8Array, at: number, end: number) => (at < end ? bytes[at]! : -1);
 
 const isUpper = (code: number) => code >= 65 && code <= 90;
@@ -212,7 +212,8 @@ class Utf8Counter {
    * after an ASCII character that is not white space (a pre-token reaching it would have to hold
    * both, and none can). -1 when there is no such place within MAX_STRETCH bytes before `stop`:
    * decoding on to a place further off for every pre-token would take time quadratic in the
-   * line (Chinese or Japanese without spaces), so the caller counts the rest of the line as text.
+   * line (Chinese or Japanese without spaces), so the caller decodes the rest of the line once
+   * (decodedRange).
    */
   private regexPretokenEnd(bytes: Buffer, start: number, stop: number): number {
     const limit = Math.min(stop, start + MAX_STRETCH);
