@@ -10,7 +10,7 @@ import type { AdapterContext, AdapterResult, ExpandedRecords, LogAdapter, Quaran
 import { byteStringOf, fromByteString, hasNonAscii, jsonString, requestToBytes, toByteString } from './byte-strings.js';
 import { batchText, type LineBatch } from './read.js';
 import { lastUserIndex, segmentRequest, splitRetrieval, type RetrievalSplitter } from './segments.js';
-import { countTokens } from '../tokenize/count.js';
+import { countUtf8 } from '../tokenize/count.js';
 import { encodingForModel, type EncodingName } from '../tokenize/encodings.js';
 
 /** Larger records are quarantined, not parsed (a runaway log line must not sink the run). */
@@ -328,7 +328,8 @@ export class BatchParser {
     const named = (request.messages ?? []).filter((message) => message.name);
     if (named.length === 0) return 0;
     const encoding = encodingForModel(fromByteString(request.model), this.settings.encodings);
-    return named.reduce((sum, message) => sum + countTokens(fromByteString(message.name!), encoding), 0);
+    // a name is held as its UTF-8 bytes (byte-strings.ts), which the counter reads as they are
+    return named.reduce((sum, message) => sum + countUtf8(Buffer.from(message.name!, 'latin1'), encoding), 0);
   }
 
   /** A quarantine row, from decoded text, as a byte string like every staged row. */
