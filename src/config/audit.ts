@@ -4,11 +4,12 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { describeIssues } from './issues.js';
+import { ENCODING_NAMES } from '../tokenize/encodings.js';
 
 const count = z.number().int().nonnegative();
 const positiveCount = z.number().int().positive();
 const usd = z.number().nonnegative();
-const encodingName = z.enum(['o200k_base', 'cl100k_base']);
+const encodingName = z.enum(ENCODING_NAMES);
 
 export const DEFAULT_RETRIEVAL_EXTRACT = '<document id="(?<id>[^"]+)">(?<text>[\\s\\S]*?)</document>';
 

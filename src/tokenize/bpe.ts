@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import type { Tiktoken } from 'js-tiktoken/lite';
 import type { EncodingName } from './encodings.js';
+import { loadRankTable, rankOf, type RankTable } from './vocabulary.js';
 
 const require = createRequire(import.meta.url);
 
@@ -17,8 +18,8 @@ export const PRETOKENIZER_PATTERNS: Record<EncodingName, string> = {
 };
 
 export interface Vocabulary {
-  /** The rank of every token, keyed by its bytes as a latin1 string (one char per byte). */
-  ranks: Map<string, number>;
+  /** The rank of every token (vocabulary.ts). */
+  ranks: RankTable;
   /** The rank of every two-byte token at (first byte << 8 | second byte); NO_MERGE elsewhere. */
   pairRanks: Int32Array;
   /** Sticky: matches the one pre-token at `lastIndex`. */
@@ -32,30 +33,21 @@ const vocabularies = new Map<EncodingName, Vocabulary>();
 export function vocabularyOf(encoding: EncodingName): Vocabulary {
   const loaded = vocabularies.get(encoding);
   if (loaded) return loaded;
-  const path = require.resolve(`gpt-tokenizer/cjs/bpeRanks/${encoding}`);
-  const table = (require(path) as { default: (string | number[])[] }).default;
-  delete require.cache[path];
-  const ranks = new Map<string, number>();
+  const ranks = loadRankTable(encoding);
   const pairRanks = new Int32Array(1 << 16).fill(NO_MERGE);
-  table.forEach((token, rank) => {
-    const bytes = typeof token === 'string' ? latin1Bytes(token) : String.fromCharCode(...token);
-    ranks.set(bytes, rank);
-    if (bytes.length === 2) pairRanks[(bytes.charCodeAt(0) << 8) | bytes.charCodeAt(1)] = rank;
-  });
+  const { tokenBytes, tokenStarts } = ranks;
+  for (let rank = 0; rank + 1 < tokenStarts.length; rank++) {
+    const at = tokenStarts[rank]!;
+    if (tokenStarts[rank + 1]! - at === 2) pairRanks[(tokenBytes[at]! << 8) | tokenBytes[at + 1]!] = rank;
+  }
   const vocabulary = { ranks, pairRanks, pretokenizer: new RegExp(PRETOKENIZER_PATTERNS[encoding], 'uy') };
   vocabularies.set(encoding, vocabulary);
   return vocabulary;
 }
 
-/** UTF-8 bytes, one char each (ASCII text is its own byte string). */
-function latin1Bytes(text: string): string {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 128) return Buffer.from(text, 'utf8').toString('latin1');
-  return text;
-}
-
 /** The tokens of one pre-token, given as its UTF-8 bytes one char each: one when the vocabulary has it, else tiktoken's merge. */
 export function bytePairCount(bytes: string, vocabulary: Vocabulary): number {
-  if (vocabulary.ranks.has(bytes)) return 1;
+  if (rankOf(vocabulary.ranks, bytes, 0, bytes.length) >= 0) return 1;
   return bytes.length < LONG_PIECE_BYTES ? mergedTokenCount(bytes, vocabulary) : longMergedTokenCount(bytes, vocabulary.ranks);
 }
 
@@ -69,7 +61,11 @@ function mergedTokenCount(bytes: string, { ranks, pairRanks: twoByteRanks }: Voc
   const starts = partStarts;
   const pairRanks = partRanks;
   let boundaries = bytes.length + 1;
-  const rankAt = (i: number) => (i + 2 < boundaries ? (ranks.get(bytes.slice(starts[i]!, starts[i + 2]!)) ?? NO_MERGE) : NO_MERGE);
+  const rankAt = (i: number) => {
+    if (i + 2 >= boundaries) return NO_MERGE;
+    const rank = rankOf(ranks, bytes, starts[i]!, starts[i + 2]!);
+    return rank < 0 ? NO_MERGE : rank;
+  };
   for (let i = 0; i < boundaries; i++) {
     starts[i] = i;
     pairRanks[i] = i + 2 < boundaries ? twoByteRanks[(bytes.charCodeAt(i) << 8) | bytes.charCodeAt(i + 1)]! : NO_MERGE;
@@ -96,7 +92,7 @@ function mergedTokenCount(bytes: string, { ranks, pairRanks: twoByteRanks }: Voc
  * way): boundaries in a linked list, pairs in a min-heap keyed rank × (n + 1) + start, so ties
  * still go to the leftmost pair; pairs that a neighbouring merge changed are skipped.
  */
-function longMergedTokenCount(bytes: string, ranks: Map<string, number>): number {
+function longMergedTokenCount(bytes: string, ranks: RankTable): number {
   const n = bytes.length;
   const next = Int32Array.from({ length: n + 1 }, (_, i) => i + 1);
   const prev = Int32Array.from({ length: n + 1 }, (_, i) => i - 1);
@@ -105,8 +101,8 @@ function longMergedTokenCount(bytes: string, ranks: Map<string, number>): number
   const push = (start: number) => {
     if (start < 0 || next[start]! >= n) return;
     const end = next[next[start]!]!;
-    const rank = ranks.get(bytes.slice(start, end));
-    if (rank !== undefined) heap.push(rank * (n + 1) + start, end);
+    const rank = rankOf(ranks, bytes, start, end);
+    if (rank >= 0) heap.push(rank * (n + 1) + start, end);
   };
   for (let i = 0; i + 1 < n; i++) push(i);
   let parts = n;

@@ -2,7 +2,10 @@
 // exact; other families (Claude, Gemini, Llama, Mistral, …) keep theirs private and are counted
 // with o200k_base, then calibrated against logged usage. Overridable with `encodings:`.
 
-export type EncodingName = 'o200k_base' | 'cl100k_base';
+/** The encodings tokenaudit counts with. */
+export const ENCODING_NAMES = ['o200k_base', 'cl100k_base'] as const;
+
+export type EncodingName = (typeof ENCODING_NAMES)[number];
 
 export interface EncodingRule {
   family: string;
