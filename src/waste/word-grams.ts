@@ -25,7 +25,6 @@ const enum CharClass {
 }
 
 const DROPPED = /^[\p{P}\p{S}]$/u;
-const DROPPED_RUNS = /[\p{P}\p{S}]+/gu;
 const SPACE = /^\s$/;
 /** Classes of the BMP code units, looked up with the regexes `words` uses on first sight. */
 const unitClasses = new Uint8Array(0x10000);
@@ -44,15 +43,34 @@ function classOfUnit(unit: number): CharClass {
 export const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
 export const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
 
+/** A copy of `units` with room for at least `size`. */
+function growUnits(units: Uint16Array, size: number): Uint16Array<ArrayBuffer> {
+  const grown = new Uint16Array(Math.max(2 * units.length, size));
+  grown.set(units);
+  return grown;
+}
+
+/** Int32s per slot of WordNumbers' table: the word's hash, its number, where its characters start, its length. */
+const SLOT = 4;
+
 /**
  * Numbers for words, each as it is first seen: an open-addressing table over a word's
- * characters, found by its place in the text, so a word seen before is numbered without being
- * cut out of the text as a string of its own. Numbers start over (a new generation) between
- * answers once MAX_WORDS are held.
+ * characters, gathered as they are read (punctuation inside the word left out), so a word seen
+ * before is numbered without being made a string of its own. The words' characters are kept one
+ * after another in one array, and each slot says where its word's are: comparing a word reads
+ * the slot and that array, both small and close, where a string per word was a read from
+ * anywhere in the heap (numbering took twice as long), and a word with punctuation inside was
+ * cut out and cleaned with a regex. Numbers start over (a new generation) between answers once
+ * MAX_WORDS are held.
  */
 export class WordNumbers {
-  private slots = new Int32Array(1 << 16);
-  private words: string[] = [];
+  private slots = new Int32Array(SLOT << 15);
+  /** Every word numbered so far, its characters one after another. */
+  private chars = new Uint16Array(1 << 16);
+  private charsUsed = 0;
+  private wordCount = 0;
+  /** The word being read, as it is kept. */
+  private word = new Uint16Array(256);
   /** Bumped when the numbering starts over: numbers given before then mean nothing now. */
   generation = 0;
   /** The word numbers of the last text read (the first `count` of them). */
@@ -61,9 +79,10 @@ export class WordNumbers {
 
   /** Before an answer's texts: the numbering starts over here if it is full, never within an answer. */
   startAnswer(): void {
-    if (this.words.length <= MAX_WORDS) return;
-    this.slots = new Int32Array(1 << 16);
-    this.words = [];
+    if (this.wordCount <= MAX_WORDS) return;
+    this.slots = new Int32Array(SLOT << 15);
+    this.charsUsed = 0;
+    this.wordCount = 0;
     this.generation++;
   }
 
@@ -74,11 +93,9 @@ export class WordNumbers {
   read(text: string): void {
     const lower = text.toLowerCase();
     this.count = 0;
-    let start = -1;
-    let end = -1;
+    // the word's kept units (punctuation and symbols inside it left out), gathered as it is read
+    let length = 0;
     let hash = 0x811c9dc5;
-    let contiguous = true;
-    let droppedSinceKept = false;
     for (let i = 0; i <= lower.length; ) {
       const unit = lower.charCodeAt(i);
       let width = 1;
@@ -89,23 +106,18 @@ export class WordNumbers {
         kind = DROPPED.test(lower.slice(i, i + 2)) ? CharClass.Dropped : CharClass.Word;
       } else kind = classOfUnit(unit);
       if (kind === CharClass.Word) {
-        if (start < 0) start = i;
-        else if (droppedSinceKept) contiguous = false;
-        droppedSinceKept = false;
+        if (length + 2 > this.word.length) this.word = growUnits(this.word, length + 2);
+        this.word[length++] = unit;
         hash = Math.imul(hash ^ unit, 0x01000193);
-        if (width === 2) hash = Math.imul(hash ^ lower.charCodeAt(i + 1), 0x01000193);
-        end = i + width;
-      } else if (kind === CharClass.Dropped) {
-        droppedSinceKept = start >= 0;
-      } else {
-        if (start >= 0) {
-          const word = contiguous ? null : lower.slice(start, end).replace(DROPPED_RUNS, '');
-          this.push(word === null ? this.number(lower, start, end, hash | 1) : this.number(word, 0, word.length, hash | 1));
+        if (width === 2) {
+          const low = lower.charCodeAt(i + 1);
+          this.word[length++] = low;
+          hash = Math.imul(hash ^ low, 0x01000193);
         }
-        start = -1;
+      } else if (kind === CharClass.Space && length > 0) {
+        this.push(this.number(length, hash | 1));
+        length = 0;
         hash = 0x811c9dc5;
-        contiguous = true;
-        droppedSinceKept = false;
       }
       i += width;
     }
@@ -120,37 +132,42 @@ export class WordNumbers {
     this.numbers[this.count++] = number;
   }
 
-  /** The number of the word text[start, end), given one if it has none. */
-  private number(text: string, start: number, end: number, hash: number): number {
-    const mask = (this.slots.length >>> 1) - 1;
+  /** The number of the word held in word[0, length), given one if it has none. */
+  private number(length: number, hash: number): number {
+    const { slots, word } = this;
+    const mask = slots.length / SLOT - 1;
     let slot = hash & mask;
-    for (; this.slots[2 * slot] !== 0; slot = (slot + 1) & mask) {
-      if (this.slots[2 * slot] !== hash) continue;
-      const number = this.slots[2 * slot + 1]!;
-      const word = this.words[number]!;
-      if (word.length !== end - start) continue;
+    for (; slots[SLOT * slot] !== 0; slot = (slot + 1) & mask) {
+      const at = SLOT * slot;
+      if (slots[at] !== hash || slots[at + 3] !== length) continue;
+      const from = slots[at + 2]!;
       let i = 0;
-      while (i < word.length && word.charCodeAt(i) === text.charCodeAt(start + i)) i++;
-      if (i === word.length) return number;
+      while (i < length && this.chars[from + i] === word[i]) i++;
+      if (i === length) return slots[at + 1]!;
     }
-    const number = this.words.length;
-    this.words.push(text.slice(start, end));
-    this.slots[2 * slot] = hash;
-    this.slots[2 * slot + 1] = number;
-    if (4 * this.words.length >= this.slots.length) this.grow();
+    if (this.charsUsed + length > this.chars.length) this.chars = growUnits(this.chars, this.charsUsed + length);
+    this.chars.set(word.subarray(0, length), this.charsUsed);
+    const number = this.wordCount++;
+    const at = SLOT * slot;
+    slots[at] = hash;
+    slots[at + 1] = number;
+    slots[at + 2] = this.charsUsed;
+    slots[at + 3] = length;
+    this.charsUsed += length;
+    if (2 * this.wordCount * SLOT >= slots.length) this.grow();
     return number;
   }
 
+  /** Twice the slots, at most half of them full. */
   private grow(): void {
     const old = this.slots;
     this.slots = new Int32Array(old.length * 2);
-    const mask = (this.slots.length >>> 1) - 1;
-    for (let i = 0; i < old.length; i += 2) {
+    const mask = this.slots.length / SLOT - 1;
+    for (let i = 0; i < old.length; i += SLOT) {
       if (old[i] === 0) continue;
       let slot = old[i]! & mask;
-      while (this.slots[2 * slot] !== 0) slot = (slot + 1) & mask;
-      this.slots[2 * slot] = old[i]!;
-      this.slots[2 * slot + 1] = old[i + 1]!;
+      while (this.slots[SLOT * slot] !== 0) slot = (slot + 1) & mask;
+      this.slots.set(old.subarray(i, i + SLOT), SLOT * slot);
     }
   }
 }

@@ -2,7 +2,7 @@
 // enough shared word 4-grams that are not in the question.
 import { describe, expect, it } from 'vitest';
 import { citesId, decideAnswerChunks, decideChunkUse } from '../../src/waste/retrieval-use.js';
-import { words } from '../../src/waste/word-grams.js';
+import { WordNumbers, words } from '../../src/waste/word-grams.js';
 import { mulberry32 } from '../random.js';
 
 describe('citesId', () => {
@@ -103,5 +103,16 @@ describe('decideAnswerChunks', () => {
     const [use] = decideAnswerChunks('Shipping to Norway takes four to six days.', '', [{ chunkId: 'd1', chunk, chunkKey: 'norway' }], 2);
     expect(use!.sharedNgrams).toBe(referenceShared(chunk, 'Shipping to Norway takes four to six days.', ''));
     expect(use!.sharedNgrams).toBe(4);
+  });
+});
+
+describe('WordNumbers', () => {
+  it('gives words whose hashes collide numbers of their own, and the same number each time they come again', () => {
+    // pairs with the same 32-bit FNV-1a hash, the table's
+    const words = new WordNumbers();
+    words.read('costarring liquid Costarring LIQUID declinate macallums altarage zinke');
+    expect(Array.from(words.numbers.subarray(0, words.count))).toEqual([0, 1, 0, 1, 2, 3, 4, 5]);
+    words.read('zinke altarage liquid');
+    expect(Array.from(words.numbers.subarray(0, words.count))).toEqual([5, 4, 1]);
   });
 });
