@@ -8,7 +8,7 @@ import { canonicalAdapter } from './adapters/canonical.js';
 import { isRecord } from './adapters/chat-messages.js';
 import type { AdapterContext, AdapterResult, ExpandedRecords, LogAdapter, QuarantineReason } from './adapters/types.js';
 import { byteStringOf, fromByteString, hasNonAscii, jsonString, requestToBytes, toByteString } from './byte-strings.js';
-import { batchText, type LineBatch } from './read.js';
+import { batchText, type LineBatch } from './line-batch.js';
 import { lastUserIndex, segmentRequest, splitRetrieval, type RetrievalSplitter } from './segments.js';
 import { countUtf8 } from '../tokenize/count.js';
 import { encodingForModel, type EncodingName } from '../tokenize/encodings.js';

@@ -1,7 +1,21 @@
 // Prices from @pydantic/genai-prices (its bundled data: nothing is fetched) and the user's
 // overrides, resolved once per (provider, model, time bucket) into flat per-tier rate rows
 // that SQL applies to every request. `priceUsage` is the same arithmetic, for tests.
-import { calcPrice, findProvider, type ModelPrice, type Provider, type TieredPrices } from '@pydantic/genai-prices';
+import { createRequire } from 'node:module';
+import type { ModelPrice, Provider, TieredPrices } from '@pydantic/genai-prices';
+
+type GenaiPrices = typeof import('@pydantic/genai-prices');
+const require = createRequire(import.meta.url);
+let catalogue: GenaiPrices | undefined;
+
+/**
+ * genai-prices, loaded on first use: every parse worker imports this module (for a model's
+ * provider), and most logs name the provider, so most workers never need the catalogue, which
+ * takes a tenth of a second to load.
+ */
+function genaiPrices(): GenaiPrices {
+  return (catalogue ??= require('@pydantic/genai-prices') as GenaiPrices);
+}
 
 /** Batch API requests cost half of every rate (OpenAI and Anthropic batch pricing); the
  * catalogue has no batch prices of its own. */
@@ -50,7 +64,7 @@ export interface BilledUsage {
 
 /** The provider genai-prices matches for a model name; 'unknown' when none does. */
 export function inferProvider(model: string): string {
-  const provider = findProvider({ modelId: model.toLowerCase().trim() });
+  const provider = genaiPrices().findProvider({ modelId: model.toLowerCase().trim() });
   return provider?.id ?? 'unknown';
 }
 
@@ -125,7 +139,7 @@ export function resolveModelRates(key: { provider: string; model: string; at: Da
     };
   }
   const providerId = key.provider && key.provider !== 'unknown' ? key.provider : undefined;
-  const found = calcPrice({ input_tokens: 0, output_tokens: 0 }, key.model, { providerId, timestamp: key.at });
+  const found = genaiPrices().calcPrice({ input_tokens: 0, output_tokens: 0 }, key.model, { providerId, timestamp: key.at });
   if (!found) return UNPRICED;
   return {
     priced: true,

@@ -11,7 +11,7 @@
 // costUSD) and daaain/claude-code-log's models.py (type, uuid, cwd, isSidechain).
 import { basename, dirname, sep } from 'node:path';
 import { z } from 'zod';
-import { batchText, type LineBatch } from '../read.js';
+import { batchText, type LineBatch } from '../line-batch.js';
 import { contentText, parseTimestampMs } from '../fields.js';
 import { showValue } from '../../config/issues.js';
 import type { AdapterContext, AdapterResult, LogAdapter, RegroupContext } from './types.js';

@@ -6,7 +6,7 @@
 // or a non-200 status_code) and https://platform.openai.com/docs/api-reference/batch/request-output.
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { batchText, type LineBatch } from '../read.js';
+import { batchText, type LineBatch } from '../line-batch.js';
 import { showValue } from '../../config/issues.js';
 import type { AdapterResult, LogAdapter, RegroupContext } from './types.js';
 import { openaiAdapter } from './openai.js';

@@ -1,7 +1,7 @@
 // The contract every log format adapter implements: recognize a record, map it to a
 // canonical request or say precisely why not.
 import type { CanonicalRequest } from '../canonical.js';
-import type { LineBatch } from '../read.js';
+import type { LineBatch } from '../line-batch.js';
 
 export interface AdapterContext {
   /** Canonical field → dot path in the source record (the config's `fields:`). */

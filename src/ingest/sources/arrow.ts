@@ -5,7 +5,8 @@ import { createReadStream } from 'node:fs';
 import { compressionRegistry, CompressionType, RecordBatchReader } from 'apache-arrow';
 import { decompress as zstdDecompress } from 'fzstd';
 import { decompress as lz4Decompress } from 'lz4js';
-import { InputError, type LineBatch } from '../read.js';
+import type { LineBatch } from '../line-batch.js';
+import { InputError } from '../read.js';
 
 compressionRegistry.set(CompressionType.LZ4_FRAME, { decode: (data) => lz4Decompress(data) });
 compressionRegistry.set(CompressionType.ZSTD, { decode: (data) => zstdDecompress(data) });

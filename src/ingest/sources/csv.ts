@@ -1,7 +1,8 @@
 // CSV exports (LiteLLM spend logs, Helicone, Langfuse, token-count traces) as JSON records: a
 // header row names the columns; cells are typed the way a JSON export would have held them.
 import { parse } from 'csv-parse';
-import { openDecompressed, type LineBatch, type RejectedRecord } from '../read.js';
+import type { LineBatch, RejectedRecord } from '../line-batch.js';
+import { openDecompressed } from '../read.js';
 
 const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 

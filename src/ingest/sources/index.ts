@@ -1,6 +1,7 @@
 // Every file kind as the same stream of LineBatch: JSON records, one per line, with the line or
 // row each came from. The parse workers never see the file kind.
-import type { LineBatch, LogFile } from '../read.js';
+import type { LineBatch } from '../line-batch.js';
+import type { LogFile } from '../read.js';
 import { readLineBatches } from '../read.js';
 import { arrowLineBatches } from './arrow.js';
 import { csvLineBatches } from './csv.js';

@@ -1,6 +1,7 @@
 // A .json file holding one JSON document rather than a record per line: a list of records (a
 // Langfuse or Helicone export), an API page `{data: [...]}`, or one object (an OTLP export).
-import { InputError, openDecompressed, type LineBatch } from '../read.js';
+import type { LineBatch } from '../line-batch.js';
+import { InputError, openDecompressed } from '../read.js';
 
 /** A document larger than this is refused: V8 cannot hold much larger strings; export JSONL. */
 export const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;

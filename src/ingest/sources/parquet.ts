@@ -1,7 +1,7 @@
 // Streams Parquet rows as JSON lines (DuckDB's to_json), so they take the same validated path
 // as JSONL; a row's "line" is its 1-based row number.
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { LineBatch } from '../read.js';
+import type { LineBatch } from '../line-batch.js';
 import { assertStreamedAll } from '../../db.js';
 
 const ROWS_AS_JSON = 'select to_json(t)::varchar as line from read_parquet($path) as t';
