@@ -92,26 +92,26 @@ export class WordNumbers {
    */
   read(text: string): void {
     const lower = text.toLowerCase();
+    const end = lower.length;
     this.count = 0;
     // the word's kept units (punctuation and symbols inside it left out), gathered as it is read
+    let word = this.word;
     let length = 0;
     let hash = 0x811c9dc5;
-    for (let i = 0; i <= lower.length; ) {
+    for (let i = 0; i < end; i++) {
       const unit = lower.charCodeAt(i);
-      let width = 1;
-      let kind: CharClass;
-      if (i === lower.length) kind = CharClass.Space;
-      else if (isHighSurrogate(unit) && isLowSurrogate(lower.charCodeAt(i + 1))) {
-        width = 2;
-        kind = DROPPED.test(lower.slice(i, i + 2)) ? CharClass.Dropped : CharClass.Word;
-      } else kind = classOfUnit(unit);
+      let kind = unitClasses[unit]! as CharClass;
+      let low = -1;
+      if (isHighSurrogate(unit) && i + 1 < end && isLowSurrogate(lower.charCodeAt(i + 1))) {
+        low = lower.charCodeAt(++i);
+        kind = DROPPED.test(String.fromCharCode(unit, low)) ? CharClass.Dropped : CharClass.Word;
+      } else if (kind === CharClass.Unknown) kind = classOfUnit(unit);
       if (kind === CharClass.Word) {
-        if (length + 2 > this.word.length) this.word = growUnits(this.word, length + 2);
-        this.word[length++] = unit;
+        if (length + 2 > word.length) word = this.word = growUnits(word, length + 2);
+        word[length++] = unit;
         hash = Math.imul(hash ^ unit, 0x01000193);
-        if (width === 2) {
-          const low = lower.charCodeAt(i + 1);
-          this.word[length++] = low;
+        if (low >= 0) {
+          word[length++] = low;
           hash = Math.imul(hash ^ low, 0x01000193);
         }
       } else if (kind === CharClass.Space && length > 0) {
@@ -119,8 +119,8 @@ export class WordNumbers {
         length = 0;
         hash = 0x811c9dc5;
       }
-      i += width;
     }
+    if (length > 0) this.push(this.number(length, hash | 1));
   }
 
   private push(number: number): void {
