@@ -8,6 +8,7 @@ import { hash as digest } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { EncodingName } from './encodings.js';
 
 const require = createRequire(import.meta.url);
@@ -98,7 +99,7 @@ export function buildRankTable(encoding: EncodingName): RankTable {
 
 /** Where `npm run build` writes the vocabulary files, beside the built modules (dist/vocabularies). */
 export function vocabularyDir(): string {
-  return new URL('../../vocabularies/', import.meta.url).pathname;
+  return fileURLToPath(new URL('../../vocabularies/', import.meta.url));
 }
 
 const FILE_FORMAT = 'tokenaudit vocabulary 1';
