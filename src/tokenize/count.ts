@@ -12,6 +12,7 @@
 // Special-token text (`<|endoftext|>`) is ordinary text: logs are data.
 import { bytePairCount, countTokensReference, PRETOKENIZER_PATTERNS, referenceEncoder, vocabularyOf, type Vocabulary } from './bpe.js';
 import type { EncodingName } from './encodings.js';
+import { FNV_OFFSET, fnv, KeyTable } from '../key-table.js';
 
 export { countTokensReference, PRETOKENIZER_PATTERNS };
 
@@ -87,10 +88,6 @@ export function chatOverheadTokens(messageCount: number, nameCount: number): num
 // ---------------------------------------------------------------------------------------------
 // Pre-tokens, read from bytes.
 
-const FNV_OFFSET = 0x811c9dc5;
-/** One step of FNV-1a. */
-const fnv = (hash: number, code: number) => Math.imul(hash ^ code, 0x01000193);
-
 /** JavaScript's \s (what the pre-token patterns mean by white space). */
 function isSpace(code: number): boolean {
   if (code < 128) return code === 32 || (code >= 9 && code <= 13);
@@ -98,6 +95,7 @@ function isSpace(code: number): boolean {
 }
 
 const counters = new Map<EncodingName, Utf8Counter>();
+const newBytes = (size: number): Uint8Array => new Uint8Array(size);
 
 function counterOf(encoding: EncodingName): Utf8Counter {
   let counter = counters.get(encoding);
@@ -121,9 +119,10 @@ const isOther = (code: number) => code >= 0 && code < 128 && !isLetter(code) && 
 const isNonAscii = (code: number) => code >= 128;
 
 class Utf8Counter {
-  readonly memo = new ByteMemo(200_000, 8_000_000);
+  /** Counts of pre-tokens seen before. */
+  readonly memo = new KeyTable(newBytes, 200_000, 8_000_000);
   /** Counts of whole lines (countUtf8). */
-  readonly lines = new ByteMemo(500_000, 32_000_000);
+  readonly lines = new KeyTable(newBytes, 500_000, 32_000_000);
   /**
    * The memo hash of the word pre-token lettersEnd just found, taken as it read the bytes; 0
    * after any other kind of pre-token. Most pre-tokens are words, and reading them a second time
@@ -252,7 +251,7 @@ class Utf8Counter {
 
   /** The tokens of the pre-token bytes[start, end). */
   private pretokenCount(bytes: Buffer, start: number, end: number): number {
-    const hash = this.scannedHash !== 0 ? this.scannedHash : ByteMemo.hash(bytes, start, end);
+    const hash = this.scannedHash !== 0 ? this.scannedHash : KeyTable.hash(bytes, start, end);
     let tokens = this.memo.get(bytes, start, end, hash);
     if (tokens < 0) {
       tokens = bytePairCount(bytes.toString('latin1', start, end), this.vocabulary);
@@ -328,85 +327,4 @@ function lineHash(bytes: Uint8Array, start: number, end: number): number {
   let hash = fnv(FNV_OFFSET, end - start);
   for (let at = start; at < end; at += step) hash = fnv(hash, bytes[at]!);
   return hash | 1;
-}
-
-const INITIAL_SLOTS = 1 << 12;
-
-/**
- * Counts of byte strings seen before (pre-tokens, lines), found by their place in the bytes
- * being read, so a hit allocates nothing. Open addressing over slots of four numbers (hash, the
- * key's start in `keys`, its length, its count), so a probe reads one place; the keys' bytes are
- * kept one after another in one buffer. Emptied when full: any count is cheap to make again.
- */
-class ByteMemo {
-  private slots = new Int32Array(4 * INITIAL_SLOTS);
-  private keys = new Uint8Array(64 * 1024);
-  private keysUsed = 0;
-  private size = 0;
-
-  constructor(
-    private readonly maxEntries: number,
-    private readonly maxBytes: number,
-  ) {}
-
-  /** FNV-1a over the bytes, odd so that 0 can mark an empty slot. */
-  static hash(bytes: Uint8Array, start: number, end: number): number {
-    let hash = FNV_OFFSET;
-    for (let at = start; at < end; at++) hash = fnv(hash, bytes[at]!);
-    return hash | 1;
-  }
-
-  /** The count of bytes[start, end), or -1 when they have not been seen. */
-  get(bytes: Uint8Array, start: number, end: number, hash: number): number {
-    const slots = this.slots;
-    const keys = this.keys;
-    const mask = (slots.length >>> 2) - 1;
-    const length = end - start;
-    for (let slot = 4 * (hash & mask); slots[slot] !== 0; slot = 4 * (((slot >>> 2) + 1) & mask)) {
-      if (slots[slot] !== hash || slots[slot + 2] !== length) continue;
-      const keyStart = slots[slot + 1]!;
-      let i = 0;
-      while (i < length && keys[keyStart + i] === bytes[start + i]) i++;
-      if (i === length) return slots[slot + 3]!;
-    }
-    return -1;
-  }
-
-  set(bytes: Uint8Array, start: number, end: number, hash: number, count: number): void {
-    const length = end - start;
-    if (this.size >= this.maxEntries || this.keysUsed + length > this.maxBytes) this.empty();
-    else if (4 * this.size >= this.slots.length >>> 2) this.grow();
-    if (this.keysUsed + length > this.keys.length) {
-      const grown = new Uint8Array(Math.max(2 * this.keys.length, this.keysUsed + length));
-      grown.set(this.keys.subarray(0, this.keysUsed));
-      this.keys = grown;
-    }
-    this.keys.set(bytes.subarray(start, end), this.keysUsed);
-    this.place(this.slots, hash, this.keysUsed, length, count);
-    this.keysUsed += length;
-    this.size++;
-  }
-
-  private place(slots: Int32Array, hash: number, keyStart: number, length: number, count: number): void {
-    const mask = (slots.length >>> 2) - 1;
-    let slot = 4 * (hash & mask);
-    while (slots[slot] !== 0) slot = 4 * (((slot >>> 2) + 1) & mask);
-    slots[slot] = hash;
-    slots[slot + 1] = keyStart;
-    slots[slot + 2] = length;
-    slots[slot + 3] = count;
-  }
-
-  /** Twice the slots, the entries placed again. */
-  private grow(): void {
-    const old = this.slots;
-    this.slots = new Int32Array(2 * old.length);
-    for (let i = 0; i < old.length; i += 4) if (old[i] !== 0) this.place(this.slots, old[i]!, old[i + 1]!, old[i + 2]!, old[i + 3]!);
-  }
-
-  private empty(): void {
-    this.slots = new Int32Array(4 * INITIAL_SLOTS);
-    this.keysUsed = 0;
-    this.size = 0;
-  }
 }

@@ -1,6 +1,7 @@
 // Words and word 4-grams as numbers, for the unused_retrieval rule (retrieval-use.ts): `words`
 // says what a word is; WordNumbers reads the same words out of a text without making their
 // strings, and GramSet holds 4-grams of word numbers, compared exactly.
+import { FNV_OFFSET, fnv, KeyTable } from '../key-table.js';
 
 export const NGRAM = 4;
 
@@ -50,25 +51,16 @@ function growUnits(units: Uint16Array, size: number): Uint16Array<ArrayBuffer> {
   return grown;
 }
 
-/** Int32s per slot of WordNumbers' table: the word's hash, its number, where its characters start, its length. */
-const SLOT = 4;
-
 /**
- * Numbers for words, each as it is first seen: an open-addressing table over a word's
- * characters, gathered as they are read (punctuation inside the word left out), so a word seen
- * before is numbered without being made a string of its own. The words' characters are kept one
- * after another in one array, and each slot says where its word's are: comparing a word reads
- * the slot and that array, both small and close, where a string per word was a read from
- * anywhere in the heap (numbering took twice as long), and a word with punctuation inside was
- * cut out and cleaned with a regex. Numbers start over (a new generation) between answers once
- * MAX_WORDS are held.
+ * Numbers for words, each as it is first seen: a word's kept characters (punctuation inside it
+ * left out) are gathered into a small buffer as they are read, and looked up in a KeyTable,
+ * which keeps every word's characters one after another in one array. So a word seen before is
+ * numbered without being made a string of its own: a string per word, read from anywhere in the
+ * heap, and a regex to clean a word with punctuation inside, made numbering twice as slow.
+ * Numbers start over (a new generation) between answers once MAX_WORDS are held.
  */
 export class WordNumbers {
-  private slots = new Int32Array(SLOT << 15);
-  /** Every word numbered so far, its characters one after another. */
-  private chars = new Uint16Array(1 << 16);
-  private charsUsed = 0;
-  private wordCount = 0;
+  private readonly table = new KeyTable((size): Uint16Array => new Uint16Array(size));
   /** The word being read, as it is kept. */
   private word = new Uint16Array(256);
   /** Bumped when the numbering starts over: numbers given before then mean nothing now. */
@@ -79,10 +71,8 @@ export class WordNumbers {
 
   /** Before an answer's texts: the numbering starts over here if it is full, never within an answer. */
   startAnswer(): void {
-    if (this.wordCount <= MAX_WORDS) return;
-    this.slots = new Int32Array(SLOT << 15);
-    this.charsUsed = 0;
-    this.wordCount = 0;
+    if (this.table.size <= MAX_WORDS) return;
+    this.table.empty();
     this.generation++;
   }
 
@@ -97,7 +87,7 @@ export class WordNumbers {
     // the word's kept units (punctuation and symbols inside it left out), gathered as it is read
     let word = this.word;
     let length = 0;
-    let hash = 0x811c9dc5;
+    let hash = FNV_OFFSET;
     for (let i = 0; i < end; i++) {
       const unit = lower.charCodeAt(i);
       let kind = unitClasses[unit]! as CharClass;
@@ -109,15 +99,15 @@ export class WordNumbers {
       if (kind === CharClass.Word) {
         if (length + 2 > word.length) word = this.word = growUnits(word, length + 2);
         word[length++] = unit;
-        hash = Math.imul(hash ^ unit, 0x01000193);
+        hash = fnv(hash, unit);
         if (low >= 0) {
           word[length++] = low;
-          hash = Math.imul(hash ^ low, 0x01000193);
+          hash = fnv(hash, low);
         }
       } else if (kind === CharClass.Space && length > 0) {
         this.push(this.number(length, hash | 1));
         length = 0;
-        hash = 0x811c9dc5;
+        hash = FNV_OFFSET;
       }
     }
     if (length > 0) this.push(this.number(length, hash | 1));
@@ -134,41 +124,11 @@ export class WordNumbers {
 
   /** The number of the word held in word[0, length), given one if it has none. */
   private number(length: number, hash: number): number {
-    const { slots, word } = this;
-    const mask = slots.length / SLOT - 1;
-    let slot = hash & mask;
-    for (; slots[SLOT * slot] !== 0; slot = (slot + 1) & mask) {
-      const at = SLOT * slot;
-      if (slots[at] !== hash || slots[at + 3] !== length) continue;
-      const from = slots[at + 2]!;
-      let i = 0;
-      while (i < length && this.chars[from + i] === word[i]) i++;
-      if (i === length) return slots[at + 1]!;
-    }
-    if (this.charsUsed + length > this.chars.length) this.chars = growUnits(this.chars, this.charsUsed + length);
-    this.chars.set(word.subarray(0, length), this.charsUsed);
-    const number = this.wordCount++;
-    const at = SLOT * slot;
-    slots[at] = hash;
-    slots[at + 1] = number;
-    slots[at + 2] = this.charsUsed;
-    slots[at + 3] = length;
-    this.charsUsed += length;
-    if (2 * this.wordCount * SLOT >= slots.length) this.grow();
+    const found = this.table.get(this.word, 0, length, hash);
+    if (found >= 0) return found;
+    const number = this.table.size;
+    this.table.set(this.word, 0, length, hash, number);
     return number;
-  }
-
-  /** Twice the slots, at most half of them full. */
-  private grow(): void {
-    const old = this.slots;
-    this.slots = new Int32Array(old.length * 2);
-    const mask = this.slots.length / SLOT - 1;
-    for (let i = 0; i < old.length; i += SLOT) {
-      if (old[i] === 0) continue;
-      let slot = old[i]! & mask;
-      while (this.slots[SLOT * slot] !== 0) slot = (slot + 1) & mask;
-      this.slots.set(old.subarray(i, i + SLOT), SLOT * slot);
-    }
   }
 }
 
