@@ -3,6 +3,7 @@
 // the globbing and decompression libraries they use) to parse.
 import type { QuarantineReason } from './adapters/types.js';
 
+/** A record the reader itself could not read (a CSV syntax error): quarantined as it is. */
 export interface RejectedRecord {
   line: number;
   reason: QuarantineReason;

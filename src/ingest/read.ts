@@ -103,7 +103,6 @@ export function openDecompressed(path: string): Readable {
   return raw;
 }
 
-/** A record the reader itself could not read (a CSV syntax error): quarantined as it is. */
 const NEWLINE = 0x0a;
 
 /**
