@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EncodingName } from './encodings.js';
+import { FNV_OFFSET, fnv } from '../key-table.js';
 
 const require = createRequire(import.meta.url);
 
@@ -22,16 +23,13 @@ export interface RankTable {
   slots: Int32Array;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
 /**
  * The rank of the token whose bytes are key[start, end) (a byte string: one char per byte), or
  * -1 when no token has those bytes.
  */
 export function rankOf({ tokenBytes, tokenStarts, slots }: RankTable, key: string, start: number, end: number): number {
   let hash = FNV_OFFSET;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ key.charCodeAt(i), FNV_PRIME);
+  for (let i = start; i < end; i++) hash = fnv(hash, key.charCodeAt(i));
   const mask = slots.length - 1;
   const length = end - start;
   for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
@@ -64,7 +62,7 @@ export function rankTableOf(tokens: Uint8Array[]): RankTable {
   const mask = slotCount - 1;
   tokens.forEach((token, rank) => {
     let hash = FNV_OFFSET;
-    for (const byte of token) hash = Math.imul(hash ^ byte, FNV_PRIME);
+    for (const byte of token) hash = fnv(hash, byte);
     let slot = hash & mask;
     for (; slots[slot] !== 0; slot = (slot + 1) & mask) {
       const other = slots[slot]! - 1;
