@@ -276,9 +276,11 @@ async function insertPart(db: Database, stage: StageFiles, stats: LoadStats): Pr
   await db.runQuery('load/requests');
   await db.runQuery('load/segments', { path: stage.paths.segments });
   await db.runQuery('load/texts', { path: stage.paths.texts });
-  await db.runQuery('load/quarantine', { path: stage.paths.quarantine });
+  // Most parts quarantine nothing: reading an empty file still costs each query a few tens of ms.
+  const quarantined = stage.bytes.quarantine > 0;
+  if (quarantined) await db.runQuery('load/quarantine', { path: stage.paths.quarantine });
   const counts = await db.readQuery<{ format: string; loaded: string; already_loaded: string }>('load/file_counts');
-  const reasons = await db.readQuery<{ reason: string; n: string }>('load/quarantine_counts', { path: stage.paths.quarantine });
+  const reasons = quarantined ? await db.readQuery<{ reason: string; n: string }>('load/quarantine_counts', { path: stage.paths.quarantine }) : [];
   await db.run('drop table stage_requests');
   for (const { format, loaded, already_loaded } of counts) {
     stats.rowsLoaded += Number(loaded);

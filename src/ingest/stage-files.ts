@@ -36,6 +36,8 @@ function processAlive(pid: number): boolean {
 /** The NDJSON files one part of a log file is staged in, a file per table. */
 export class StageFiles {
   readonly paths: Record<StageTable, string>;
+  /** Bytes written to each file so far. */
+  readonly bytes: Record<StageTable, number> = { requests: 0, segments: 0, texts: 0, quarantine: 0 };
   private readonly streams: Record<StageTable, WriteStream>;
 
   constructor(dir: string, name: string) {
@@ -46,6 +48,7 @@ export class StageFiles {
   async write(rows: StagedRows): Promise<void> {
     for (const table of STAGE_TABLES) {
       const bytes = rows[table];
+      this.bytes[table] += bytes.byteLength;
       if (bytes.byteLength > 0 && !this.streams[table].write(bytes)) await once(this.streams[table], 'drain');
     }
   }
