@@ -5,13 +5,15 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { describeIssues } from './issues.js';
 import { ENCODING_NAMES } from '../tokenize/encodings.js';
+import { DEFAULT_RETRIEVAL_EXTRACT } from '../ingest/segments.js';
+
+// (defined beside the parser, which reads it as bytes, and a default of this config)
+export { DEFAULT_RETRIEVAL_EXTRACT };
 
 const count = z.number().int().nonnegative();
 const positiveCount = z.number().int().positive();
 const usd = z.number().nonnegative();
 const encodingName = z.enum(ENCODING_NAMES);
-
-export const DEFAULT_RETRIEVAL_EXTRACT = '<document id="(?<id>[^"]+)">(?<text>[\\s\\S]*?)</document>';
 
 /** A string that compiles as a JavaScript regular expression. */
 export const regexSource = z.string().refine(

@@ -9,7 +9,7 @@ import { isRecord } from './adapters/chat-messages.js';
 import type { AdapterContext, AdapterResult, ExpandedRecords, LogAdapter, QuarantineReason } from './adapters/types.js';
 import { byteStringOf, fromByteString, hasNonAscii, jsonString, requestToBytes, toByteString } from './byte-strings.js';
 import { batchText, type LineBatch } from './line-batch.js';
-import { lastUserIndex, segmentRequest, splitRetrieval, type RetrievalSplitter } from './segments.js';
+import { bytesMatchLikeText, lastUserIndex, segmentRequest, splitRetrieval, type RetrievalSplitter } from './segments.js';
 import { countUtf8 } from '../tokenize/count.js';
 import { encodingForModel, type EncodingName } from '../tokenize/encodings.js';
 
@@ -120,6 +120,8 @@ function find(entry: MemoEntry | undefined, text: string): MemoEntry | undefined
 
 export class BatchParser {
   private readonly extract: RegExp | null;
+  /** The extraction regex finds on a byte string what it finds on the text (bytesMatchLikeText). */
+  private readonly extractReadsBytes: boolean;
   private readonly textHashes = new TextHashes(32 * 1024 * 1024);
   private currentFile = '';
   /** Files begun: a text staged for an earlier file is staged again (each file loads in its own transaction). */
@@ -131,6 +133,7 @@ export class BatchParser {
 
   constructor(private readonly settings: ParseSettings) {
     this.extract = settings.extract ? new RegExp(settings.extract, 'dg') : null;
+    this.extractReadsBytes = bytesMatchLikeText(settings.extract);
     const defaults = settings.fieldDefaults && Object.fromEntries(Object.entries(settings.fieldDefaults).map(([field, value]) => [field, typeof value === 'string' ? toByteString(value) : value]));
     this.byteFields = { fieldPaths: Object.fromEntries(Object.entries(settings.fieldPaths).map(([field, path]) => [field, toByteString(path)])), fieldDefaults: defaults };
   }
@@ -285,9 +288,12 @@ export class BatchParser {
     return entry.hash;
   }
 
-  /** Retrieved chunks cut out of a user message held as bytes; the extraction regex reads the decoded text. */
+  /**
+   * Retrieved chunks cut out of a user message held as bytes. The default extraction regex reads
+   * the bytes as they are (bytesMatchLikeText); another reads the decoded text of a non-ASCII one.
+   */
   private readonly splitUserText: RetrievalSplitter = (userText, explicit) => {
-    if (explicit.length > 0 || !this.extract || !hasNonAscii(userText)) return splitRetrieval(userText, explicit, this.extract);
+    if (explicit.length > 0 || !this.extract || this.extractReadsBytes || !hasNonAscii(userText)) return splitRetrieval(userText, explicit, this.extract);
     const split = splitRetrieval(fromByteString(userText), explicit, this.extract);
     return { chunks: split.chunks.map((chunk) => ({ id: toByteString(chunk.id), text: toByteString(chunk.text) })), userText: toByteString(split.userText) };
   };

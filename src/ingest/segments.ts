@@ -19,6 +19,22 @@ export function lastUserIndex(request: CanonicalRequest): number {
   return -1;
 }
 
+/** The extraction regex's default source: documents wrapped in `<document id="…">…</document>`. */
+export const DEFAULT_RETRIEVAL_EXTRACT = '<document id="(?<id>[^"]+)">(?<text>[\\s\\S]*?)</document>';
+
+/**
+ * Whether an extraction regex matches a byte string (byte-strings.ts) exactly where it matches
+ * the text the bytes hold, with each group's bytes the UTF-8 of its text: true of the default
+ * one. Its literals are ASCII, which in UTF-8 are whole characters and never part of another
+ * character's bytes, so a match starts and ends at the same places in both; `[^"]` and `[\s\S]`
+ * take every byte of a non-ASCII character as they take the character. Not true of regexes in
+ * general (`.` stops at U+2028 but not at its bytes; `\w` with the `u` and `i` flags, a
+ * character counted by `{n}`): they read the decoded text.
+ */
+export function bytesMatchLikeText(source: string): boolean {
+  return source === DEFAULT_RETRIEVAL_EXTRACT;
+}
+
 export interface RetrievalSplit {
   chunks: RetrievalChunk[];
   userText: string;

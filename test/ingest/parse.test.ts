@@ -160,6 +160,17 @@ describe('reading non-ASCII text', () => {
     expect(rows.recordsSkipped).toBe(1);
   });
 
+  it('cuts chunks out of non-ASCII messages by the configured regex, read on the text', () => {
+    const line = JSON.stringify({ timestamp: '2026-11-20T08:00:00Z', model: 'gpt-4o', usage: { input_tokens: 1 }, messages: [{ role: 'user', content: '<d id="é">a\u2028b</d> <d id="ü">c</d> Q?' }] });
+    const chunksWith = (extract: string) => {
+      const rows = new BatchParser({ format: 'auto', fieldPaths: {}, extract, encodings: {} }).parse({ file: 'f.jsonl', firstLine: 1, bytes: new Uint8Array(Buffer.from(line)) });
+      return stagedRows<{ kind: string; chunk_id: string }>(rows.segments).filter((row) => row.kind === 'retrieval').map((row) => row.chunk_id);
+    };
+    // `.` does not match U+2028: the first document is not a chunk
+    expect(chunksWith('<d id="(?<id>[^"]+)">(?<text>.+?)</d>')).toEqual(['ü']);
+    expect(chunksWith('<d id="(?<id>[^"]+)">(?<text>[\\s\\S]+?)</d>')).toEqual(['é', 'ü']);
+  });
+
   it('reads invalid UTF-8 as the replacement character, as decoding does', () => {
     const bytes = Buffer.concat([Buffer.from('{"timestamp":"2026-11-20T08:00:00Z","model":"gpt-4o","usage":{"input_tokens":1},"messages":[{"role":"user","content":"a'), Buffer.from([0xff]), Buffer.from('b"}]}')]);
     const rows = parser().parse({ file: 'f.jsonl', firstLine: 1, bytes: new Uint8Array(bytes) });

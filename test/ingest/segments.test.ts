@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyUsage, type CanonicalRequest } from '../../src/ingest/canonical.js';
-import { segmentRequest, splitRetrieval, splitterFor } from '../../src/ingest/segments.js';
+import { bytesMatchLikeText, segmentRequest, splitRetrieval, splitterFor } from '../../src/ingest/segments.js';
 import { DEFAULT_RETRIEVAL_EXTRACT } from '../../src/config/audit.js';
 
 const extract = new RegExp(DEFAULT_RETRIEVAL_EXTRACT, 'g');
@@ -85,6 +85,35 @@ describe('segments', () => {
     const twice = splitRetrieval('[kb1] kb1\n\nQ?', [], /\[(?<id>\w+)\] (?<text>\w+)/g);
     expect(twice.chunks).toEqual([{ id: 'kb1', text: 'kb1' }]);
     expect(twice.userText).toBe('[kb1] \n\nQ?');
+  });
+
+  it('cuts the same chunks out of a message\'s UTF-8 bytes as out of its text with the default regex', () => {
+    const bytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    const messages = [
+      '<document id="réf-1">Le café coûte 3 €.</document> <document id="doc-😀">Ω ≈ ∑</document> Merci !',
+      // U+2028 (a line terminator), U+00A0 (white space) and U+0085, whose UTF-8 holds the bytes 0x85 and 0xA0
+      '<document id="a\u2028b">x\u00a0y\u0085z\u2028</document>',
+      // an id with a quote in it never matches; an unterminated document is left in the user text
+      '<document id="é"x">no</document><document id="ü">yes</document><document id="ö">open',
+      '<document id="">empty id</document> — <document id="日本">日本語の文書</document>',
+    ];
+    for (const message of messages) {
+      const text = splitRetrieval(message, [], extract);
+      const fromBytes = splitRetrieval(bytes(message), [], extract);
+      expect(fromBytes.chunks).toEqual(text.chunks.map((chunk) => ({ id: bytes(chunk.id), text: bytes(chunk.text) })));
+      expect(fromBytes.userText).toBe(bytes(text.userText));
+    }
+    expect(splitRetrieval(messages[2]!, [], extract).chunks).toEqual([{ id: 'ü', text: 'yes' }]);
+    expect(bytesMatchLikeText(DEFAULT_RETRIEVAL_EXTRACT)).toBe(true);
+  });
+
+  it('leaves any other regex to the decoded text, where a character is not its bytes', () => {
+    // `.` stops at U+2028, but not at its three bytes
+    const dot = '<d>(?<text>.+)</d>';
+    expect(bytesMatchLikeText(dot)).toBe(false);
+    const message = '<d>a\u2028b</d>';
+    expect(splitRetrieval(message, [], new RegExp(dot, 'g')).chunks).toEqual([]);
+    expect(splitRetrieval(Buffer.from(message, 'utf8').toString('latin1'), [], new RegExp(dot, 'g')).chunks).toHaveLength(1);
   });
 
   it('prefers the log\'s explicit retrieval list and removes those texts from the user message', () => {
