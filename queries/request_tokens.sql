@@ -1,6 +1,8 @@
 -- Tokens per request: recounted from the texts (segments + OpenAI chat-format overhead), the
 -- logged usage, what is billed (logged usage when present, else the recount), and the
 -- calibration factor that scales segment counts to the logged input.
+-- Its joins run in the order written (Database.withJoinsAsWritten): text_tokens is joined last,
+-- on both the segment's text_hash and the encoding of its request's model.
 create or replace table request_tokens as
 with requests_in_scope as (
     select

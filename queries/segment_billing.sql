@@ -4,6 +4,8 @@
 -- uncached. Waste is priced from here, at the rate its segment was billed.
 -- Each request's rates and billed cache tokens are joined once, before its segments, not
 -- once per segment (a million requests have about 7M prompt segments).
+-- Its joins run in the order written (Database.withJoinsAsWritten): text_tokens is joined last,
+-- on both the segment's text_hash and the encoding of its request's model.
 create or replace table segment_billing as
 with billed_requests as (
     select

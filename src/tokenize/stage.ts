@@ -43,7 +43,7 @@ export async function runTokenStage(
   const started = performance.now();
   await writeModelEncodings(db, overrides);
   const counted = await countMissingTexts(db, 'texts_to_tokenize', {}, threads, onCounted);
-  await db.runQuery('request_tokens');
+  await db.withJoinsAsWritten(() => db.runQuery('request_tokens'));
   return { ...counted, seconds: (performance.now() - started) / 1000 };
 }
 

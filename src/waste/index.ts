@@ -22,7 +22,7 @@ export const DETECTORS: readonly WasteDetector[] = [
 /** Recomputes request_waste from scratch over every request in the database. */
 export async function runWasteStage(db: Database, config: AuditConfig, threads: number, onRule: (rules: number) => void = () => {}): Promise<void> {
   await db.run('delete from request_waste');
-  await db.runQuery('segment_billing');
+  await db.withJoinsAsWritten(() => db.runQuery('segment_billing'));
   await db.runQuery('wasted_whole');
   for (const detector of DETECTORS) {
     await detector.detect(db, config.waste, threads);
