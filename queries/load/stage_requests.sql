@@ -25,17 +25,19 @@ sighted as (
     from staged
 ),
 
--- The staged request_ids the database holds already. A semi join, which DuckDB builds on the
--- part's few thousand rows and probes with the stored ids; `not exists` built a hash table of
--- every stored request for each part (a million at the end of a million-request load).
+-- The staged request_ids the database holds already: a semi join, which DuckDB builds on the
+-- part's few thousand rows and probes with the stored ids. `not exists` on stored_requests
+-- itself built a hash table of every stored request for each part (a million at the end of a
+-- million-request load).
 stored as (
-    select distinct stored_requests.request_id
+    select stored_requests.request_id
     from stored_requests
     semi join staged using (request_id)
 )
 
 select
     sighted.*,
-    first_in_file and stored.request_id is null as is_new
+    first_in_file and not exists (
+        select 1 from stored where stored.request_id = sighted.request_id
+    ) as is_new
 from sighted
-left join stored using (request_id)
