@@ -7,7 +7,7 @@ import { describeIssues } from './issues.js';
 import { ENCODING_NAMES } from '../tokenize/encodings.js';
 import { DEFAULT_RETRIEVAL_EXTRACT } from '../ingest/segments.js';
 
-// (defined beside the parser, which reads it as bytes, and a default of this config)
+// The default `waste.retrieval.extract` is defined with the segmenter, which may run it on bytes.
 export { DEFAULT_RETRIEVAL_EXTRACT };
 
 const count = z.number().int().nonnegative();
