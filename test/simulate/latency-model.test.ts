@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 as random } from '../random.js';
-import { fitLatency, huberFit, solve, type LatencySample } from '../../src/simulate/latency-model.js';
+import { fitLatency, huberFit, nthSmallest, solve, type LatencySample } from '../../src/simulate/latency-model.js';
 
 /**
  * The Huber fit as first written, arrays and callbacks (with the same `solve`): the fast one must
@@ -45,6 +45,26 @@ function samples(seed: number, count: number): LatencySample[] {
     return { inputTokens, outputTokens, latencyMs: 300 + 0.02 * inputTokens + 15 * outputTokens + noise + outlier, ttftMs: next() < 0.2 ? null : 200 + 0.01 * inputTokens + noise };
   });
 }
+
+describe('nthSmallest', () => {
+  it('finds what a sort puts at each place, with repeats, ties and any length', () => {
+    const next = random(9);
+    for (let length = 1; length <= 60; length++) {
+      for (const spread of [1, 3, 1000]) {
+        // spread 1: all equal; 3: few distinct values, many ties
+        const values = Float64Array.from({ length }, () => Math.floor(next() * spread) - spread / 2 + (spread === 1000 ? next() : 0));
+        const sorted = values.slice().sort();
+        for (let nth = 0; nth < length; nth++) expect(nthSmallest(values.slice(), nth)).toBe(sorted[nth]);
+      }
+    }
+    const large = Float64Array.from({ length: 20_001 }, () => Math.abs(next() - 0.5) * 1e4);
+    expect(nthSmallest(large.slice(), 10_000)).toBe(large.slice().sort()[10_000]);
+    // already sorted, and in reverse
+    const ascending = Float64Array.from({ length: 1001 }, (_, i) => i);
+    expect(nthSmallest(ascending.slice(), 500)).toBe(500);
+    expect(nthSmallest(ascending.slice().reverse(), 17)).toBe(17);
+  });
+});
 
 describe('the latency fit', () => {
   it('gives the same doubles as the fit first written, on noisy logs with outliers', () => {
