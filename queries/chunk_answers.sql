@@ -18,11 +18,12 @@ answer_texts as materialized (
     semi join needed using (text_hash)
 )
 
+-- the texts as their UTF-8 bytes (encode: VARCHAR to BLOB unchanged), which the workers decode
 select
     answers.output_hash,
     answers.question_hash,
-    output_text.text as output_text,
-    coalesce(question_text.text, '') as question_text
+    encode(output_text.text) as output_text,
+    encode(coalesce(question_text.text, '')) as question_text
 from answers
 inner join answer_texts as output_text on output_text.text_hash = answers.output_hash
 left join answer_texts as question_text on question_text.text_hash = answers.question_hash

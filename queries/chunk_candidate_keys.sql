@@ -5,6 +5,6 @@ select
     undecided_chunks.question_hash,
     undecided_chunks.chunk_id,
     undecided_chunks.chunk_hash,
-    null::varchar as chunk_text
+    null::blob as chunk_text
 from undecided_chunks
 order by undecided_chunks.output_hash, undecided_chunks.question_hash nulls last

@@ -33,9 +33,20 @@ export class Utf8Texts {
     this.ends.push(this.bytes);
   }
 
+  /** Forgets the texts added after the first `count`. */
+  truncate(count: number): void {
+    this.ends.length = count;
+    this.bytes = count === 0 ? 0 : this.ends[count - 1]!;
+  }
+
+  /** The texts' bytes and where each ends; nothing is to be added after. */
+  parts(): { utf8: Uint8Array; ends: Uint32Array } {
+    return { utf8: this.utf8.subarray(0, this.bytes), ends: Uint32Array.from(this.ends) };
+  }
+
   /** The task for a worker; the texts are not to be added to after. */
   task(encoding: EncodingName): CountTask {
-    return { encoding, utf8: this.utf8.subarray(0, this.bytes), ends: Uint32Array.from(this.ends) };
+    return { encoding, ...this.parts() };
   }
 }
 

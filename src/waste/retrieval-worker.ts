@@ -3,11 +3,22 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { serveTasks } from '../worker-pool.js';
 import { decideAnswerChunks, type ChunkUse, type RetrievedChunk } from './retrieval-use.js';
 
-export interface AnswerChunks {
-  output: string;
-  question: string;
-  /** A chunk's text is null when the worker was given it up front (`chunks` of its data). */
-  chunks: Array<Omit<RetrievedChunk, 'chunk'> & { chunk: string | null }>;
+/** A retrieved chunk in an AnswerBatch. */
+export interface BatchChunk {
+  chunkId: string;
+  chunkKey: string;
+  /** Which of the batch's texts is the chunk's, or -1 when the worker was given it up front (`chunks` of its data). */
+  text: number;
+}
+
+/**
+ * Answers with their chunks. The texts are UTF-8 one after another in `utf8`, text i ending at
+ * ends[i]: each answer's output, then its question, then those of its chunks that come with it.
+ */
+export interface AnswerBatch {
+  utf8: Uint8Array;
+  ends: Uint32Array;
+  answers: BatchChunk[][];
 }
 
 export interface RetrievalWorkerData {
@@ -19,15 +30,24 @@ export interface RetrievalWorkerData {
 const { minSharedNgrams, chunks } = workerData as RetrievalWorkerData;
 const pool = new Map(chunks ?? []);
 
-function textOf(chunk: AnswerChunks['chunks'][number]): RetrievedChunk {
-  if (chunk.chunk !== null) return chunk as RetrievedChunk;
-  const text = pool.get(chunk.chunkKey);
-  if (text === undefined) throw new Error(`unused_retrieval: chunk ${chunk.chunkKey} is not in the pool the worker was given`);
-  return { ...chunk, chunk: text };
+function decide(batch: AnswerBatch): ChunkUse[][] {
+  const bytes = Buffer.from(batch.utf8.buffer, batch.utf8.byteOffset, batch.utf8.byteLength);
+  const text = (index: number) => bytes.toString('utf8', index === 0 ? 0 : batch.ends[index - 1]!, batch.ends[index]!);
+  let next = 0;
+  return batch.answers.map((answerChunks) => {
+    const output = text(next++);
+    const question = text(next++);
+    const retrieved = answerChunks.map(({ chunkId, chunkKey, text: index }): RetrievedChunk => {
+      if (index >= 0) {
+        next++;
+        return { chunkId, chunkKey, chunk: text(index) };
+      }
+      const chunk = pool.get(chunkKey);
+      if (chunk === undefined) throw new Error(`unused_retrieval: chunk ${chunkKey} is not in the pool the worker was given`);
+      return { chunkId, chunkKey, chunk };
+    });
+    return decideAnswerChunks(output, question, retrieved, minSharedNgrams);
+  });
 }
 
-if (parentPort) {
-  serveTasks<AnswerChunks[], ChunkUse[][]>(parentPort, (answers) =>
-    answers.map((answer) => decideAnswerChunks(answer.output, answer.question, answer.chunks.map(textOf), minSharedNgrams)),
-  );
-}
+if (parentPort) serveTasks<AnswerBatch, ChunkUse[][]>(parentPort, decide);

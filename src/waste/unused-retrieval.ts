@@ -2,14 +2,15 @@
 // once per distinct (chunk, output, question) triple on the worker pool, streamed from DuckDB an
 // answer at a time (its texts once, then the chunks retrieved for it; the chunk texts themselves
 // go to each worker once when their pool is small, as retrieval pools are).
-import { BOOLEAN, INTEGER, UHUGEINT, VARCHAR, type DuckDBVector } from '@duckdb/node-api';
+import { BOOLEAN, INTEGER, UHUGEINT, VARCHAR, type DuckDBBlobVector, type DuckDBVector } from '@duckdb/node-api';
 import { ChunkAppender } from '../chunk-appender.js';
 import { querySql, type Database } from '../db.js';
 import { RowCursor } from '../row-cursor.js';
+import { Utf8Texts } from '../tokenize/pool.js';
 import { siblingUrl, WorkerPool } from '../worker-pool.js';
 import type { WasteDetector, WasteSettings } from './detector.js';
 import type { ChunkUse } from './retrieval-use.js';
-import type { AnswerChunks, RetrievalWorkerData } from './retrieval-worker.js';
+import type { AnswerBatch, BatchChunk, RetrievalWorkerData } from './retrieval-worker.js';
 
 const BATCH_CHUNKS = 2_000;
 
@@ -36,29 +37,58 @@ const ANSWER_COLUMNS = ['output_hash', 'question_hash', 'output_text', 'question
 const CHUNK_COLUMNS = ['output_hash', 'question_hash', 'chunk_id', 'chunk_hash', 'chunk_text'] as const;
 
 /**
- * Each answer with undecided chunks and the keys of its chunks in the same order: chunk_answers
- * and chunk_candidate_chunks come sorted alike, an answer's chunks the run of rows with its hashes.
+ * Answers on their way to a worker: their texts as UTF-8 one after another in one buffer, which
+ * moves to the worker without a copy (it decodes them there), and their chunks' keys beside.
+ * Strings read out of DuckDB here and cloned into the worker's message kept this thread busier
+ * than the workers deciding.
  */
-async function readAnswers(answers: RowCursor<(typeof ANSWER_COLUMNS)[number]>, chunks: RowCursor<(typeof CHUNK_COLUMNS)[number]>, visit: (answer: AnswerChunks, keys: Keys[]) => Promise<void>): Promise<void> {
+class Answers {
+  readonly texts = new Utf8Texts();
+  readonly answers: BatchChunk[][] = [];
+  readonly keys: Keys[] = [];
+
+  /** The batch for a worker; nothing is to be added to it after. */
+  task(): { task: AnswerBatch; transfer: ArrayBuffer[] } {
+    const { utf8, ends } = this.texts.parts();
+    return { task: { utf8, ends, answers: this.answers }, transfer: [utf8.buffer as ArrayBuffer, ends.buffer as ArrayBuffer] };
+  }
+}
+
+/**
+ * Reads each answer with undecided chunks, and the keys of its chunks, into the batch `into`
+ * gives: chunk_answers and chunk_candidate_chunks come sorted alike, an answer's chunks the run
+ * of rows with its hashes. `filled` runs after each answer.
+ */
+async function readAnswers(answers: RowCursor<(typeof ANSWER_COLUMNS)[number]>, chunks: RowCursor<(typeof CHUNK_COLUMNS)[number]>, into: () => Answers, filled: () => Promise<void>): Promise<void> {
   for (;;) {
-    const next = await answers.takeOne(([outputHashes, questionHashes, outputTexts, questionTexts], row) => ({
-      answer: { output: outputTexts!.getItem(row) as string, question: questionTexts!.getItem(row) as string, chunks: [] } as AnswerChunks,
-      outputHash: outputHashes!.getItem(row) as bigint,
-      questionHash: (questionHashes!.getItem(row) as bigint | null) ?? null,
-    }));
+    const batch = into();
+    const textsBefore = batch.texts.count;
+    // the texts are copied into the batch at once: the chunk's memory, which the bytes view, is reused
+    const next = await answers.takeOne(([outputHashes, questionHashes, outputTexts, questionTexts], row) => {
+      batch.texts.add((outputTexts as DuckDBBlobVector).getItemBytes(row)!);
+      batch.texts.add((questionTexts as DuckDBBlobVector).getItemBytes(row)!);
+      return { outputHash: outputHashes!.getItem(row) as bigint, questionHash: (questionHashes!.getItem(row) as bigint | null) ?? null };
+    });
     if (next === null) return;
-    const { answer, outputHash, questionHash } = next;
-    const keys: Keys[] = [];
+    const { outputHash, questionHash } = next;
+    const answerChunks: BatchChunk[] = [];
     const order = ([outputHashes, questionHashes]: DuckDBVector[], row: number) => compareAnswers(outputHashes!.getItem(row) as bigint, (questionHashes!.getItem(row) as bigint | null) ?? null, outputHash, questionHash);
     // chunks of an answer that has no row (its output text is gone) are passed over
     await chunks.takeWhile((vectors, row) => order(vectors, row) < 0, () => {});
     await chunks.takeWhile((vectors, row) => order(vectors, row) === 0, ([, , ids, hashes, texts], row) => {
       const chunkId = ids!.getItem(row) as string;
       const chunkHash = hashes!.getItem(row) as bigint;
-      answer.chunks.push({ chunkId, chunk: texts!.getItem(row) as string | null, chunkKey: chunkKey(chunkHash) });
-      keys.push({ chunkId, chunkHash, outputHash, questionHash });
+      const text = (texts as DuckDBBlobVector).getItemBytes(row);
+      if (text) batch.texts.add(text);
+      answerChunks.push({ chunkId, chunkKey: chunkKey(chunkHash), text: text ? batch.texts.count - 1 : -1 });
+      batch.keys.push({ chunkId, chunkHash, outputHash, questionHash });
     });
-    if (keys.length > 0) await visit(answer, keys);
+    if (answerChunks.length === 0) {
+      batch.texts.truncate(textsBefore);
+      continue;
+    }
+    batch.answers.push(answerChunks);
+    await filled();
   }
 }
 
@@ -85,7 +115,7 @@ export async function detectUnusedRetrieval(db: Database, settings: WasteSetting
   await db.runQuery('chunk_triples');
   await db.runQuery('chunk_candidates');
   const chunks = await chunkPool(db, chunkPoolBytes);
-  const pool = new WorkerPool<AnswerChunks[], ChunkUse[][]>(siblingUrl(import.meta.url, 'retrieval-worker'), threads, {
+  const pool = new WorkerPool<AnswerBatch, ChunkUse[][]>(siblingUrl(import.meta.url, 'retrieval-worker'), threads, {
     minSharedNgrams: settings.retrieval.minSharedNgrams,
     chunks,
   } satisfies RetrievalWorkerData);
@@ -94,32 +124,35 @@ export async function detectUnusedRetrieval(db: Database, settings: WasteSetting
   const appender = await appendConnection.createAppender('chunk_decisions');
   const decisions = new ChunkAppender(appender, DECISION_TYPES);
   const inFlight = new Set<Promise<void>>();
-  const decide = (keys: Keys[], answers: AnswerChunks[]) => {
-    const task = pool.run(answers).then((uses) =>
+  const decide = (batch: Answers) => {
+    const { task, transfer } = batch.task();
+    const run = pool.run(task, transfer).then((uses) =>
       uses.flat().forEach((use, i) => {
-        const key = keys[i]!;
+        const key = batch.keys[i]!;
         decisions.add([key.chunkId, key.chunkHash, key.outputHash, key.questionHash, use.used, use.cited, use.sharedNgrams]);
       }),
     );
-    inFlight.add(task);
-    void task.finally(() => inFlight.delete(task)).catch(() => {});
+    inFlight.add(run);
+    void run.finally(() => inFlight.delete(run)).catch(() => {});
   };
   const chunkConnection = await db.connect();
   try {
     const answerRows = new RowCursor(await db.connection.stream(querySql('chunk_answers')), ANSWER_COLUMNS, 'chunk_answers');
     const chunkQuery = chunks ? 'chunk_candidate_keys' : 'chunk_candidate_chunks';
     const chunkRows = new RowCursor(await chunkConnection.stream(querySql(chunkQuery)), CHUNK_COLUMNS, chunkQuery);
-    let keys: Keys[] = [];
-    let answers: AnswerChunks[] = [];
-    await readAnswers(answerRows, chunkRows, async (answer, answerKeys) => {
-      answers.push(answer);
-      keys.push(...answerKeys);
-      if (keys.length < BATCH_CHUNKS) return;
-      decide(keys, answers);
-      [keys, answers] = [[], []];
-      while (inFlight.size >= pool.size * 2) await Promise.race(inFlight);
-    });
-    if (answers.length > 0) decide(keys, answers);
+    let batch = new Answers();
+    await readAnswers(
+      answerRows,
+      chunkRows,
+      () => batch,
+      async () => {
+        if (batch.keys.length < BATCH_CHUNKS) return;
+        decide(batch);
+        batch = new Answers();
+        while (inFlight.size >= pool.size * 2) await Promise.race(inFlight);
+      },
+    );
+    if (batch.answers.length > 0) decide(batch);
     await Promise.all(inFlight);
     decisions.flush();
     appender.closeSync();
