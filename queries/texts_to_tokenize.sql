@@ -1,4 +1,5 @@
--- Distinct (text, encoding) pairs that some request needs counted and that are not counted yet.
+-- Distinct (text, encoding) pairs that some request needs counted and that are not counted yet
+-- (the token stage keeps them in a temp table, streams their texts from there: texts_to_count).
 with request_encodings as (
     select requests.request_id, requests.user_message_hash, model_encodings.encoding
     from requests
@@ -21,7 +22,7 @@ missing as (
     anti join text_tokens using (text_hash, encoding)
 )
 
--- the text as its UTF-8 bytes (encode: VARCHAR to BLOB unchanged), which the workers decode
-select missing.encoding, missing.text_hash, encode(texts.text) as text
+-- (a text no longer stored has nothing to count, as before: it is not asked for)
+select missing.encoding, missing.text_hash
 from missing
-inner join texts using (text_hash)
+semi join texts using (text_hash)
