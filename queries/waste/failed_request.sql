@@ -1,17 +1,32 @@
 -- failed_request: status error, or an empty output with billed input tokens. The whole
 -- request is waste (at what it billed). A request already counted as a duplicate stays one.
+-- Only the few requests billed no output are looked up among the output segments: the distinct
+-- request_ids of every output segment (a million at a million requests) were most of the rule's
+-- time.
 insert into request_waste
-with outputs as (
-    select distinct request_id from segments where kind = 'output'
+with no_output_billed as (
+    select request_id
+    from request_tokens
+    where output_tokens = 0 and input_tokens > 0
+),
+
+with_output as (
+    select distinct segments.request_id
+    from segments
+    semi join no_output_billed using (request_id)
+    where segments.kind = 'output'
 ),
 
 failed as (
     select requests.request_id
     from requests
-    inner join request_tokens using (request_id)
-    left join outputs using (request_id)
+    semi join request_tokens using (request_id)
     where requests.status = 'error'
-       or (outputs.request_id is null and request_tokens.output_tokens = 0 and request_tokens.input_tokens > 0)
+    union
+    select no_output_billed.request_id
+    from no_output_billed
+    semi join requests using (request_id)
+    anti join with_output using (request_id)
 )
 
 select
