@@ -1,5 +1,8 @@
 -- Per feature, what its budgets are checked against: cost, p95 logged latency, and the requests
 -- over an input-token limit ($max_input_tokens; their ids, first 20 by size).
+-- Sums of doubles (costs, calibrated tokens) are exact sums of decimals (15 places for dollars,
+-- 9 for tokens), the same whatever order DuckDB's threads add them in: a sum() of doubles, or
+-- fsum(), moved in its last bits from one run to the next on the same database.
 with feature_requests as (
     select requests.request_id, requests.latency_ms, request_costs.cost_usd, request_tokens.input_tokens
     from requests
@@ -10,7 +13,7 @@ with feature_requests as (
 
 select
     count(*) as requests,
-    coalesce(fsum(cost_usd), 0) as cost_usd,
+    coalesce(sum(cost_usd::decimal(38, 15))::double, 0) as cost_usd,
     quantile_cont(latency_ms, 0.95) as p95_latency_ms,
     max(input_tokens) as max_input_tokens,
     count(*) filter (where input_tokens > $max_input_tokens) as requests_over,

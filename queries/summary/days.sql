@@ -1,13 +1,16 @@
 -- summary.json `days[]`: the trend by UTC day.
+-- Sums of doubles (costs, calibrated tokens) are exact sums of decimals (15 places for dollars,
+-- 9 for tokens), the same whatever order DuckDB's threads add them in: a sum() of doubles, or
+-- fsum(), moved in its last bits from one run to the next on the same database.
 with daily_costs as (
-    select requests.ts::date as day, count(*) as requests, sum(request_costs.cost_usd) as cost_usd
+    select requests.ts::date as day, count(*) as requests, sum(request_costs.cost_usd::decimal(38, 15))::double as cost_usd
     from requests
     inner join request_costs using (request_id)
     group by day
 ),
 
 daily_waste as (
-    select requests.ts::date as day, sum(request_waste.cost_usd) as waste_cost_usd
+    select requests.ts::date as day, sum(request_waste.cost_usd::decimal(38, 15))::double as waste_cost_usd
     from request_waste
     inner join requests using (request_id)
     group by day

@@ -1,4 +1,7 @@
 -- summary.json `features[]`, ranked by waste ratio (ties: the larger waste cost first).
+-- Sums of doubles (costs, calibrated tokens) are exact sums of decimals (15 places for dollars,
+-- 9 for tokens), the same whatever order DuckDB's threads add them in: a sum() of doubles, or
+-- fsum(), moved in its last bits from one run to the next on the same database.
 with costs as (
     select requests.feature, request_costs.request_id, request_costs.cost_usd
     from request_costs
@@ -6,13 +9,13 @@ with costs as (
 ),
 
 feature_costs as (
-    select feature, count(*) as requests, sum(cost_usd) as cost_usd
+    select feature, count(*) as requests, sum(cost_usd::decimal(38, 15))::double as cost_usd
     from costs
     group by feature
 ),
 
 feature_waste as (
-    select requests.feature, sum(request_waste.tokens) as waste_tokens, sum(request_waste.cost_usd) as waste_cost_usd
+    select requests.feature, sum(request_waste.tokens::decimal(38, 9))::double as waste_tokens, sum(request_waste.cost_usd::decimal(38, 15))::double as waste_cost_usd
     from request_waste
     inner join requests using (request_id)
     group by requests.feature

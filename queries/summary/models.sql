@@ -1,6 +1,9 @@
 -- summary.json `models[]`: volume, cost, whether the catalogue could price the model, and
 -- token drift = Σ recounted input / Σ logged input − 1 over requests with both (null when none);
 -- a call that logged no input (failed before billing, a gateway cache hit) is not comparable.
+-- Sums of doubles (costs, calibrated tokens) are exact sums of decimals (15 places for dollars,
+-- 9 for tokens), the same whatever order DuckDB's threads add them in: a sum() of doubles, or
+-- fsum(), moved in its last bits from one run to the next on the same database.
 with per_request as (
     select
         requests.model,
@@ -22,9 +25,9 @@ select
     count(*) as requests,
     sum(input_tokens) as input_tokens,
     sum(output_tokens) as output_tokens,
-    sum(cost_usd) as cost_usd,
+    sum(cost_usd::decimal(38, 15))::double as cost_usd,
     bool_and(priced) as priced,
-    sum(recounted_input_tokens) filter (where recounted_input_tokens is not null and usage_input_tokens > 0)
+    sum(recounted_input_tokens::decimal(38, 9)) filter (where recounted_input_tokens is not null and usage_input_tokens > 0)
         / nullif(sum(usage_input_tokens) filter (where recounted_input_tokens is not null and usage_input_tokens > 0), 0)
         - 1 as token_drift
 from per_request

@@ -1,11 +1,14 @@
 -- summary.json `scenarios[]`: each scenario's totals against the baseline (same request set).
+-- Sums of doubles (costs, calibrated tokens) are exact sums of decimals (15 places for dollars,
+-- 9 for tokens), the same whatever order DuckDB's threads add them in: a sum() of doubles, or
+-- fsum(), moved in its last bits from one run to the next on the same database.
 with totals as (
     select
         scenario,
-        fsum(cost_usd) as cost_usd,
-        fsum(input_tokens) as input_tokens,
-        fsum(output_tokens) as output_tokens,
-        fsum(cached_tokens) as prefix_cached_tokens,
+        sum(cost_usd::decimal(38, 15))::double as cost_usd,
+        sum(input_tokens::decimal(38, 9))::double as input_tokens,
+        sum(output_tokens::decimal(38, 9))::double as output_tokens,
+        sum(cached_tokens::decimal(38, 9))::double as prefix_cached_tokens,
         quantile_cont(latency_ms, 0.5) as p50,
         quantile_cont(latency_ms, 0.95) as p95,
         quantile_cont(latency_ms, 0.99) as p99,

@@ -1,11 +1,14 @@
 -- summary.json `totals`.
+-- Sums of doubles (costs, calibrated tokens) are exact sums of decimals (15 places for dollars,
+-- 9 for tokens), the same whatever order DuckDB's threads add them in: a sum() of doubles, or
+-- fsum(), moved in its last bits from one run to the next on the same database.
 with costs as (
     select request_id, input_tokens, output_tokens, cached_input_tokens, cost_usd
     from request_costs
 ),
 
 waste as (
-    select sum(tokens) as waste_tokens, sum(cost_usd) as waste_cost_usd
+    select sum(tokens::decimal(38, 9))::double as waste_tokens, sum(cost_usd::decimal(38, 15))::double as waste_cost_usd
     from request_waste
 )
 
@@ -14,7 +17,7 @@ select
     coalesce(sum(input_tokens), 0) as input_tokens,
     coalesce(sum(output_tokens), 0) as output_tokens,
     coalesce(sum(cached_input_tokens), 0) as cached_input_tokens,
-    coalesce(fsum(cost_usd), 0) as cost_usd,
+    coalesce(sum(cost_usd::decimal(38, 15))::double, 0) as cost_usd,
     coalesce(any_value(waste.waste_tokens), 0) as waste_tokens,
     coalesce(any_value(waste.waste_cost_usd), 0) as waste_cost_usd
 from costs

@@ -9,9 +9,10 @@ with system_prompts as (
         -- the prompt's segment hashes in order, compared as a list (casting uhugeint hashes to
         -- text to join them was most of this rule's time)
         list(text_hash order by ordinal) as prompt_hashes,
-        sum(tokens) as tokens,
-        sum(tokens - cached_tokens) as uncached_tokens,
-        sum(cost_usd - cached_cost_usd) as uncached_cost_usd
+        -- exact sums of decimals, the same whatever order DuckDB's threads add a request's rows in
+        sum(tokens::decimal(38, 9))::double as tokens,
+        sum((tokens - cached_tokens)::decimal(38, 9))::double as uncached_tokens,
+        sum((cost_usd - cached_cost_usd)::decimal(38, 15))::double as uncached_cost_usd
     from segment_billing
     where kind = 'system'
     group by request_id
