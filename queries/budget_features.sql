@@ -1,8 +1,7 @@
 -- Per feature, what its budgets are checked against: cost, p95 logged latency, and the requests
 -- over an input-token limit ($max_input_tokens; their ids, first 20 by size).
--- Sums of doubles (costs, calibrated tokens) are exact sums of decimals (15 places for dollars,
--- 9 for tokens), the same whatever order DuckDB's threads add them in: a sum() of doubles, or
--- fsum(), moved in its last bits from one run to the next on the same database.
+-- Costs and tokens are summed as decimals, exactly: the same result on every run (docs/scale.md,
+-- "The same numbers on every run").
 with feature_requests as (
     select requests.request_id, requests.latency_ms, request_costs.cost_usd, request_tokens.input_tokens
     from requests

@@ -1,9 +1,8 @@
 -- summary.json `models[]`: volume, cost, whether the catalogue could price the model, and
 -- token drift = Σ recounted input / Σ logged input − 1 over requests with both (null when none);
 -- a call that logged no input (failed before billing, a gateway cache hit) is not comparable.
--- Sums of doubles (costs, calibrated tokens) are exact sums of decimals (15 places for dollars,
--- 9 for tokens), the same whatever order DuckDB's threads add them in: a sum() of doubles, or
--- fsum(), moved in its last bits from one run to the next on the same database.
+-- Costs and tokens are summed as decimals, exactly: the same result on every run (docs/scale.md,
+-- "The same numbers on every run").
 with per_request as (
     select
         requests.model,

@@ -1,7 +1,6 @@
 -- Each scenario's cost per feature against the baseline's.
--- Sums of doubles (costs, calibrated tokens) are exact sums of decimals (15 places for dollars,
--- 9 for tokens), the same whatever order DuckDB's threads add them in: a sum() of doubles, or
--- fsum(), moved in its last bits from one run to the next on the same database.
+-- Costs and tokens are summed as decimals, exactly: the same result on every run (docs/scale.md,
+-- "The same numbers on every run").
 with per_feature as (
     select scenario, feature, sum(cost_usd::decimal(38, 15))::double as cost_usd, count(*) filter (where blocked) as blocked_requests
     from scenario_results

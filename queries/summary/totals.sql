@@ -1,7 +1,6 @@
 -- summary.json `totals`.
--- Sums of doubles (costs, calibrated tokens) are exact sums of decimals (15 places for dollars,
--- 9 for tokens), the same whatever order DuckDB's threads add them in: a sum() of doubles, or
--- fsum(), moved in its last bits from one run to the next on the same database.
+-- Costs and tokens are summed as decimals, exactly: the same result on every run (docs/scale.md,
+-- "The same numbers on every run").
 with costs as (
     select request_id, input_tokens, output_tokens, cached_input_tokens, cost_usd
     from request_costs

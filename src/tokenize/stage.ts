@@ -117,6 +117,7 @@ export async function countMissingTexts(
     await pool.close();
   }
   await assertAllCounted(db);
+  await db.run('drop table texts_uncounted');
   return { distinctTexts, distinctBytes, textsTokenized: pool.textsTokenized };
 }
 
@@ -138,6 +139,5 @@ class TextBatch {
  */
 export async function assertAllCounted(db: Database): Promise<void> {
   const [row] = await db.readSql<{ missing: string }>('select count(*) as missing from texts_uncounted anti join text_tokens using (text_hash, encoding)');
-  await db.run('drop table texts_uncounted');
   if (Number(row?.missing ?? 0) !== 0) throw new Error(`token stage: ${row?.missing} texts were not counted`);
 }

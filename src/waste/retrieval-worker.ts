@@ -18,7 +18,8 @@ export interface BatchChunk {
 export interface AnswerBatch {
   utf8: Uint8Array;
   ends: Uint32Array;
-  answers: BatchChunk[][];
+  /** Each answer: which text is its output (its question is the next one), and its chunks. */
+  answers: Array<{ output: number; chunks: BatchChunk[] }>;
 }
 
 export interface RetrievalWorkerData {
@@ -33,21 +34,13 @@ const pool = new Map(chunks ?? []);
 function decide(batch: AnswerBatch): ChunkUse[][] {
   const bytes = Buffer.from(batch.utf8.buffer, batch.utf8.byteOffset, batch.utf8.byteLength);
   const text = (index: number) => bytes.toString('utf8', index === 0 ? 0 : batch.ends[index - 1]!, batch.ends[index]!);
-  let next = 0;
-  return batch.answers.map((answerChunks) => {
-    const output = text(next++);
-    const question = text(next++);
-    const retrieved = answerChunks.map(({ chunkId, chunkKey, text: index }): RetrievedChunk => {
-      if (index >= 0) {
-        next++;
-        return { chunkId, chunkKey, chunk: text(index) };
-      }
-      const chunk = pool.get(chunkKey);
-      if (chunk === undefined) throw new Error(`unused_retrieval: chunk ${chunkKey} is not in the pool the worker was given`);
-      return { chunkId, chunkKey, chunk };
-    });
-    return decideAnswerChunks(output, question, retrieved, minSharedNgrams);
-  });
+  const chunkOf = ({ chunkId, chunkKey, text: index }: BatchChunk): RetrievedChunk => {
+    if (index >= 0) return { chunkId, chunkKey, chunk: text(index) };
+    const chunk = pool.get(chunkKey);
+    if (chunk === undefined) throw new Error(`unused_retrieval: chunk ${chunkKey} is not in the pool the worker was given`);
+    return { chunkId, chunkKey, chunk };
+  };
+  return batch.answers.map(({ output, chunks }) => decideAnswerChunks(text(output), text(output + 1), chunks.map(chunkOf), minSharedNgrams));
 }
 
 if (parentPort) serveTasks<AnswerBatch, ChunkUse[][]>(parentPort, decide);

@@ -44,7 +44,7 @@ const CHUNK_COLUMNS = ['output_hash', 'question_hash', 'chunk_id', 'chunk_hash',
  */
 class Answers {
   readonly texts = new Utf8Texts();
-  readonly answers: BatchChunk[][] = [];
+  readonly answers: AnswerBatch['answers'] = [];
   readonly keys: Keys[] = [];
 
   /** The batch for a worker; nothing is to be added to it after. */
@@ -87,7 +87,7 @@ async function readAnswers(answers: RowCursor<(typeof ANSWER_COLUMNS)[number]>, 
       batch.texts.truncate(textsBefore);
       continue;
     }
-    batch.answers.push(answerChunks);
+    batch.answers.push({ output: textsBefore, chunks: answerChunks });
     await filled();
   }
 }
