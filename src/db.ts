@@ -69,10 +69,27 @@ export function querySql(name: string): string {
 
 const CHECKPOINT_THRESHOLD = '1GB';
 
+/** What a database file is attached as, and each connection's default catalog. */
+const FILE_CATALOG = 'tokenaudit';
+
+/**
+ * Rows per row group in a database file (DuckDB's default is 122,880). DuckDB writes a
+ * transaction's new rows straight to the file, compressed, once they fill a row group; rows short
+ * of one go through the write-ahead log uncompressed and are compressed again at the next
+ * checkpoint. A log file's few tens of thousands of distinct texts rarely filled 122,880 rows, so
+ * the texts were written twice: a 200k-request load wrote 454 MB of log and left a 3.2-3.7 s
+ * checkpoint for the close. At 32,768 rows they go to the file once: DuckDB's part of that load
+ * took 6.8-7.7 s instead of 9.7-11.9, the close 0.1 s, and the file is smaller (the same rows).
+ * DuckDB takes the size only as an ATTACH option.
+ */
+const ROW_GROUP_SIZE = 32_768;
+
 export class Database {
   private constructor(
     readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
+    /** A database file, attached as FILE_CATALOG, rather than DuckDB's in-memory one. */
+    private readonly attached: boolean,
   ) {}
 
   static async open(options: DbOptions = {}): Promise<Database> {
@@ -98,16 +115,30 @@ export class Database {
     if (options.threads) config.threads = String(options.threads);
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(options.path ?? ':memory:', config);
+      instance = await DuckDBInstance.create(':memory:', config);
     } catch (error) {
-      const message = (error as Error).message;
-      if (/lock/i.test(message)) {
-        throw new DatabaseError(`${options.path}: in use by another tokenaudit run (${message.split('\n')[0]}); wait for it to finish`);
-      }
-      throw new DatabaseError(`${options.path ?? 'database'}: cannot open (${message.split('\n')[0]})`);
+      throw new DatabaseError(`${options.path ?? 'database'}: cannot open (${(error as Error).message.split('\n')[0]})`);
     }
     const connection = await instance.connect();
-    const db = new Database(instance, connection);
+    if (options.path) {
+      try {
+        await connection.run(
+          // (a new file takes its storage format from storage_compatibility_version above; an
+          // existing one keeps its own, which the ATTACH option would upgrade)
+          `attach '${options.path.replaceAll("'", "''")}' as ${FILE_CATALOG} (row_group_size ${ROW_GROUP_SIZE})`,
+        );
+        await connection.run(`use ${FILE_CATALOG}`);
+      } catch (error) {
+        connection.closeSync();
+        instance.closeSync();
+        const message = (error as Error).message;
+        if (/lock/i.test(message)) {
+          throw new DatabaseError(`${options.path}: in use by another tokenaudit run (${message.split('\n')[0]}); wait for it to finish`);
+        }
+        throw new DatabaseError(`${options.path}: cannot open (${message.split('\n')[0]})`);
+      }
+    }
+    const db = new Database(instance, connection, options.path !== undefined);
     try {
       await db.checkSchemaVersion(options.path);
       await db.createTables();
@@ -120,7 +151,7 @@ export class Database {
 
   /** A database from another tokenaudit version is refused, never misread. */
   private async checkSchemaVersion(path: string | undefined): Promise<void> {
-    const tables = await this.readSql<{ name: string }>("select table_name as name from information_schema.tables where table_schema = 'main'");
+    const tables = await this.readSql<{ name: string }>("select table_name as name from information_schema.tables where table_catalog = current_database() and table_schema = 'main'");
     const names = new Set(tables.map((t) => t.name));
     if (names.has('requests') && !names.has('tokenaudit_meta')) {
       throw new DatabaseError(`${path}: written by an older tokenaudit (no schema version); audit into a new --db file`);
@@ -139,7 +170,9 @@ export class Database {
 
   /** A second connection, e.g. for an Appender while a result streams on the first. */
   async connect(): Promise<DuckDBConnection> {
-    return this.instance.connect();
+    const connection = await this.instance.connect();
+    if (this.attached) await connection.run(`use ${FILE_CATALOG}`);
+    return connection;
   }
 
   async createTables(): Promise<void> {

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { Database, DatabaseError, STORAGE_VERSION } from '../src/db.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -37,6 +38,33 @@ describe('the --db file', () => {
     db.close();
     expect(format?.version).toBe(`${STORAGE_VERSION}+`);
     expect(compressions.some((c) => c.includes('FSST') || c.includes('ZSTD'))).toBe(true);
+  });
+
+  it('keeps the storage format of a file written before', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tokenaudit-db-')), 'audit.duckdb');
+    // a file in DuckDB's default (1.0-compatible) format, as an earlier tokenaudit wrote them
+    const instance = await DuckDBInstance.create(path);
+    instance.closeSync();
+    const db = await Database.open({ path });
+    await db.run("insert into texts values (1, 'a text', 6)");
+    await db.run('checkpoint');
+    const [format] = await db.readSql<{ version: string }>("select tags['storage_version'] as version from duckdb_databases() where path = $path", { path });
+    db.close();
+    expect(format?.version).toBe('v1.0.0+');
+  });
+
+  it("writes a file's rows in row groups of 32,768, and every connection reads the file's tables", async () => {
+    // (row groups that a transaction fills go to the file compressed, not through the write-ahead log)
+    const path = join(mkdtempSync(join(tmpdir(), 'tokenaudit-db-')), 'audit.duckdb');
+    const db = await Database.open({ path });
+    await db.run("insert into texts select md5_number(i::varchar), 'text ' || i, 8 from range(40000) t(i)");
+    const [groups] = await db.readSql<{ n: string }>("select count(distinct row_group_id) as n from pragma_storage_info('texts')");
+    const second = await db.connect();
+    const [row] = (await second.runAndReadAll('select count(*) as n from texts')).getRowObjectsJson();
+    second.closeSync();
+    db.close();
+    expect(Number(groups?.n)).toBe(2);
+    expect(Number(row?.n)).toBe(40000);
   });
 
   it('fails at once, saying so, while another process has the database open', async () => {
