@@ -91,14 +91,19 @@ export class WorkerPool<Task, Result> {
   }
 }
 
-/** The worker side: answers each task message with `{result}` or `{error}`. */
+/**
+ * The worker side: answers each task message with `{result}` or `{error}`. `transfer` names the
+ * buffers of a result that move to the main thread instead of being copied.
+ */
 export function serveTasks<Task, Result>(
-  port: { on(event: 'message', listener: (task: Task) => void): void; postMessage(message: unknown): void },
+  port: { on(event: 'message', listener: (task: Task) => void): void; postMessage(message: unknown, transfer?: ArrayBuffer[]): void },
   handle: (task: Task) => Result | Promise<Result>,
+  transfer: (result: Result) => ArrayBuffer[] = () => [],
 ): void {
   port.on('message', async (task) => {
     try {
-      port.postMessage({ result: await handle(task) });
+      const result = await handle(task);
+      port.postMessage({ result }, transfer(result));
     } catch (error) {
       port.postMessage({ error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) });
     }

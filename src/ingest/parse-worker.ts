@@ -1,7 +1,7 @@
 // Worker thread: parses batches of log lines into staging rows (see parse.ts).
 import { parentPort, workerData } from 'node:worker_threads';
-import { BatchParser, type ParseBatch, type ParseSettings, type StagedRows } from './parse.js';
+import { BatchParser, ownBuffers, type ParseBatch, type ParseSettings, type StagedRows } from './parse.js';
 import { serveTasks } from '../worker-pool.js';
 
 const parser = new BatchParser(workerData as ParseSettings);
-if (parentPort) serveTasks<ParseBatch, StagedRows>(parentPort, (batch) => parser.parse(batch));
+if (parentPort) serveTasks<ParseBatch, StagedRows>(parentPort, (batch) => parser.parse(batch), ownBuffers);

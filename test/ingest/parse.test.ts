@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { detectAdapter } from '../../src/ingest/adapters/index.js';
-import { BatchParser, textHash } from '../../src/ingest/parse.js';
+import { BatchParser, ownBuffers, textHash } from '../../src/ingest/parse.js';
+
 import { DEFAULT_RETRIEVAL_EXTRACT } from '../../src/config/audit.js';
 import { stagedRows } from './staged.js';
 
@@ -175,5 +176,20 @@ describe('reading non-ASCII text', () => {
     const bytes = Buffer.concat([Buffer.from('{"timestamp":"2026-11-20T08:00:00Z","model":"gpt-4o","usage":{"input_tokens":1},"messages":[{"role":"user","content":"a'), Buffer.from([0xff]), Buffer.from('b"}]}')]);
     const rows = parser().parse({ file: 'f.jsonl', firstLine: 1, bytes: new Uint8Array(bytes) });
     expect(stagedRows<{ text: string }>(rows.texts).map((row) => row.text)).toEqual(['a\uFFFDb']);
+  });
+
+  it("moves only the staged buffers that own their memory to the main thread, never Buffer's shared pool", () => {
+    const small = JSON.stringify({ request_id: 's', timestamp: '2026-11-20T08:00:00Z', model: 'gpt-4o', usage: { input_tokens: 1 }, messages: [{ role: 'user', content: 'hi' }] });
+    const big = JSON.stringify({ request_id: 'b', timestamp: '2026-11-20T08:00:00Z', model: 'gpt-4o', usage: { input_tokens: 1 }, messages: [{ role: 'user', content: 'word '.repeat(2000) }] });
+    const rows = parser().parse({ file: 'f.jsonl', firstLine: 1, text: `${small}\n${big}\n` });
+    const moved = ownBuffers(rows);
+    // the texts (10 KB of one message) have a buffer of their own; the two segments' rows (under 4 KB) come from the pool
+    expect(rows.texts.byteLength).toBeGreaterThan(10_000);
+    expect(rows.segments.byteLength).toBeLessThan(4096);
+    expect(moved).toContain(rows.texts.buffer);
+    expect(moved).not.toContain(rows.segments.buffer);
+    expect(moved).not.toContain(rows.requests.buffer);
+    // what moves is the staged bytes and nothing else
+    for (const buffer of moved) expect([rows.requests, rows.segments, rows.texts, rows.quarantine].some((bytes) => bytes.buffer === buffer && bytes.byteLength === buffer.byteLength)).toBe(true);
   });
 });
