@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import pLimit from 'p-limit';
 import type { Database } from '../db.js';
 import { siblingUrl, WorkerPool } from '../worker-pool.js';
-import type { ParseBatch, ParseSettings, StagedRows } from './parse.js';
+import type { ParseBatch, ParsedBatch, ParseSettings } from './parse.js';
 import { batchText, type LineBatch } from './line-batch.js';
-import type { LogFile } from './read.js';
+import { SpareBuffers, type LogFile } from './read.js';
 import { recordBatches } from './sources/index.js';
 import { adapterFor, detectAdapter } from './adapters/index.js';
 import { makeStageDir, removeStaleStageDirs, StageFiles } from './stage-files.js';
@@ -96,7 +96,8 @@ export async function loadLogFiles(db: Database, files: LogFile[], options: Load
   const stats = emptyLoadStats();
   removeStaleStageDirs(tmpdir());
   const stageDir = makeStageDir(tmpdir());
-  const pool = new WorkerPool<ParseBatch, StagedRows>(siblingUrl(import.meta.url, 'parse-worker'), options.threads, options.settings, PARSE_WORKER_LIMITS);
+  const pool = new WorkerPool<ParseBatch, ParsedBatch>(siblingUrl(import.meta.url, 'parse-worker'), options.threads, options.settings, PARSE_WORKER_LIMITS);
+  const spare = new SpareBuffers();
   const companions = new Map<string, string>();
   const [setting] = await db.readSql<{ threads: string }>("select current_setting('threads') as threads");
   await db.run(`set threads = ${insertThreads(options.threads)}`);
@@ -118,10 +119,10 @@ export async function loadLogFiles(db: Database, files: LogFile[], options: Load
         const { adapter, companion } = sniffed[index]!;
         if (companion) continue;
         const context: RegroupContext = { file: file.path, companions, merged: 0, skipped: 0 };
-        const batches = adapter?.regroup ? adapter.regroup(recordBatches(file), context) : recordBatches(file);
+        const batches = adapter?.regroup ? adapter.regroup(recordBatches(file, spare), context) : recordBatches(file, spare);
         void steps.add(() => db.run('begin transaction'));
         const lastFile = index === lastLoaded;
-        const staged = await stageFile(pool, file, batches, options.threads, options.partBytes ?? PART_BYTES, (part) => new StageFiles(stageDir, `${index}-${part}`), (stage, parsed) => {
+        const staged = await stageFile(pool, spare, file, batches, options.threads, options.partBytes ?? PART_BYTES, (part) => new StageFiles(stageDir, `${index}-${part}`), (stage, parsed) => {
           // Once the last file is parsed the workers are done: the inserts left get every thread.
           if (lastFile && parsed) void steps.add(() => db.run(`set threads = ${Number(setting!.threads)}`));
           return steps.add(() => insertPart(db, stage, stats).finally(() => stage.remove()));
@@ -217,7 +218,9 @@ async function collectCompanions(file: LogFile, adapter: LogAdapter, companions:
  * parsed; its last part may still be going in.
  */
 async function stageFile(
-  pool: WorkerPool<ParseBatch, StagedRows>,
+  pool: WorkerPool<ParseBatch, ParsedBatch>,
+  /** Where the workers' spent batch buffers go, to be read into again. */
+  spare: SpareBuffers,
   file: LogFile,
   batches: AsyncIterable<LineBatch>,
   threads: number,
@@ -253,6 +256,7 @@ async function stageFile(
       const task = inFlight(async () => {
         // The bytes move to the worker (transferred, not copied); the worker decodes them.
         const rows = await pool.run({ ...batch, file: file.path }, batch.bytes ? [batch.bytes.buffer as ArrayBuffer] : []);
+        if (rows.spent) spare.put(rows.spent);
         counts.rowsRead += rows.rowsRead;
         counts.recordsSkipped += rows.recordsSkipped;
         await stage.write(rows);

@@ -44,15 +44,21 @@ export interface StagedRows {
   quarantine: Uint8Array;
 }
 
+/** A parse worker's answer: the staged rows, and the batch's buffer, sent back to be read into again (SpareBuffers). */
+export interface ParsedBatch extends StagedRows {
+  spent?: ArrayBuffer;
+}
+
 /**
  * The staged rows' buffers move to the main thread rather than being copied (a million heavy
  * requests stage about 7 GB). A buffer shares its memory only when Buffer's pool made it
  * (under 4 KB): that one is copied, since moving it would take the pool away from this thread.
  */
-export function ownBuffers(rows: StagedRows): ArrayBuffer[] {
-  return [rows.requests, rows.segments, rows.texts, rows.quarantine]
+export function ownBuffers(rows: ParsedBatch): ArrayBuffer[] {
+  const staged = [rows.requests, rows.segments, rows.texts, rows.quarantine]
     .filter((bytes) => bytes.byteOffset === 0 && bytes.byteLength > 0 && bytes.byteLength === bytes.buffer.byteLength)
     .map((bytes) => bytes.buffer as ArrayBuffer);
+  return rows.spent ? [...staged, rows.spent] : staged;
 }
 
 /** Where md5OfBytes writes the bytes it hashes, grown as needed: a new Buffer per text cost a quarter more. */

@@ -105,13 +105,39 @@ export function openDecompressed(path: string): Readable {
 
 const NEWLINE = 0x0a;
 
+/** Room a new batch buffer gets beyond what it was asked for, so that it fits the next batch's carried-over line too. */
+const SPARE_ROOM = 64 << 10;
+
+/**
+ * Batch buffers handed back once their batch is parsed (a parse worker sends each one back with
+ * its rows), to be read into again. A new buffer costs the kernel fresh zeroed pages: reading a
+ * 1.45 GB log into new 4 MB buffers took 0.43-0.67 CPU-seconds, into one used again 0.19-0.20.
+ * Only a buffer no one reads any more may be put back: its old bytes are overwritten.
+ */
+export class SpareBuffers {
+  private readonly spare: ArrayBuffer[] = [];
+  constructor(private readonly keep = 8) {}
+
+  put(buffer: ArrayBuffer): void {
+    if (this.spare.length < this.keep) this.spare.push(buffer);
+  }
+
+  /** A buffer of at least `bytes` (more when a spare one is larger). */
+  take(bytes: number): Uint8Array<ArrayBuffer> {
+    const at = this.spare.findIndex((buffer) => buffer.byteLength >= bytes);
+    if (at < 0) return new Uint8Array(bytes + SPARE_ROOM);
+    return new Uint8Array(this.spare.splice(at, 1)[0]!);
+  }
+}
+
 /**
  * Yields whole lines as UTF-8 bytes, about `batchBytes` at a time, with the number of the
  * first line. Cut at a newline byte, which never falls inside a multi-byte character; each
- * batch owns its buffer, so it can be handed to a worker without a copy.
+ * batch owns its buffer, so it can be handed to a worker without a copy. An uncompressed file is
+ * read into buffers from `spare` when given.
  */
-export async function* readLineBatches(path: string, batchBytes = 4 << 20): AsyncGenerator<LineBatch> {
-  const batches = GZIP.test(path) || ZSTD.test(path) ? streamedBatches(path, batchBytes) : plainBatches(path, batchBytes);
+export async function* readLineBatches(path: string, batchBytes = 4 << 20, spare?: SpareBuffers): AsyncGenerator<LineBatch> {
+  const batches = GZIP.test(path) || ZSTD.test(path) ? streamedBatches(path, batchBytes) : plainBatches(path, batchBytes, spare);
   let nextLine = 1;
   for await (const bytes of batches) {
     yield { firstLine: nextLine, bytes };
@@ -124,13 +150,14 @@ export async function* readLineBatches(path: string, batchBytes = 4 << 20): Asyn
  * out again, which cost the loading thread about a second per 1 GB): what follows a batch's last
  * newline starts the next one.
  */
-async function* plainBatches(path: string, batchBytes: number): AsyncGenerator<Uint8Array> {
+async function* plainBatches(path: string, batchBytes: number, spare: SpareBuffers | undefined): AsyncGenerator<Uint8Array> {
   const handle = await open(path, 'r');
   try {
     let rest = new Uint8Array(0);
     for (;;) {
       // a line longer than a batch doubles the next buffer, so a huge line is not copied again and again
-      const buffer = new Uint8Array(rest.length + Math.max(batchBytes, rest.length));
+      const size = rest.length + Math.max(batchBytes, rest.length);
+      const buffer = spare ? spare.take(size) : new Uint8Array(size);
       buffer.set(rest);
       let filled = rest.length;
       for (let read = -1; read !== 0 && filled < buffer.length; filled += read) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readLineBatches } from '../../src/ingest/read.js';
+import { readLineBatches, SpareBuffers } from '../../src/ingest/read.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tokenaudit-read-'));
 
@@ -55,5 +55,38 @@ describe('readLineBatches', () => {
     const path = join(dir, 'lines.jsonl.gz');
     writeFileSync(path, gzipSync(text));
     expect(await linesRead(path, 16)).toEqual(expected);
+  });
+
+  it('reads into spare buffers as into new ones, whatever they held before', async () => {
+    const path = join(dir, 'spare.jsonl');
+    writeFileSync(path, text);
+    for (const batchBytes of [1, 7, 16, 64]) {
+      const spare = new SpareBuffers();
+      // spent buffers full of newlines and bytes of other lines, some too small to be taken
+      for (const size of [3, 40, 200_000, 90_000]) spare.put(new Uint8Array(size).fill(0x0a).fill(0x7b, 0, size >> 1).buffer);
+      const lines = new Map<number, string>();
+      for await (const batch of readLineBatches(path, batchBytes, spare)) {
+        Buffer.from(batch.bytes!).toString('utf8').split('\n').forEach((line, i) => {
+          if (line !== '') lines.set(batch.firstLine + i, line);
+        });
+        // the worker is done with it: it comes back to be read into again
+        spare.put(batch.bytes!.buffer as ArrayBuffer);
+      }
+      expect(lines).toEqual(expected);
+    }
+  });
+
+  it('hands out a spare buffer only when it is large enough, and a new one with room to spare otherwise', () => {
+    const spare = new SpareBuffers(2);
+    const small = new ArrayBuffer(10);
+    const large = new ArrayBuffer(1000);
+    spare.put(small);
+    spare.put(large);
+    spare.put(new ArrayBuffer(5000)); // past the two it keeps
+    expect(spare.take(100).buffer).toBe(large);
+    const fresh = spare.take(100);
+    expect(fresh.buffer).not.toBe(small);
+    expect(fresh.byteLength).toBeGreaterThan(100);
+    expect(spare.take(10).buffer).toBe(small);
   });
 });
