@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { detectAdapter } from '../../src/ingest/adapters/index.js';
 import { BatchParser, ownBuffers, textHash } from '../../src/ingest/parse.js';
-
 import { DEFAULT_RETRIEVAL_EXTRACT } from '../../src/config/audit.js';
 import { stagedRows } from './staged.js';
 
